@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# rpi-hardware: early-boot bring-up of the Axelera Metis on the Exaviz Cruiser.
+#
+#   make                 static helper and everything installable, in build/release
+#   make STATIC=0        dynamic build through pkg-config
+#   make check           install test dependencies, build, run every test
+#   make demo            install dependencies, build, boot the happy path in QEMU
+#   make install DESTDIR=... PREFIX=...   /   make uninstall
+
+VERSION      := 0.1.0
+
+PREFIX       ?= /usr
+SBINDIR      ?= $(PREFIX)/sbin
+PKGLIBDIR    ?= $(PREFIX)/lib/rpi-hardware
+DRACUTDIR    ?= $(PREFIX)/lib/dracut/modules.d/95rpi-hardware
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+MANDIR       ?= $(PREFIX)/share/man
+SYSCONFDIR   ?= /etc
+DESTDIR      ?=
+
+RPI_HW_CACHE ?= $(HOME)/.cache/rpi-hardware
+STATIC       ?= 1
+SANITIZE     ?= 0
+CROSS        ?=
+
+ifneq ($(CROSS),)
+CC           := $(CROSS)gcc
+endif
+ifeq ($(origin CC),default)
+CC           := gcc
+endif
+STRIP        ?= $(CROSS)strip
+ARCH         := $(shell $(CC) -dumpmachine)
+
+ifeq ($(SANITIZE),1)
+B            ?= build/asan
+override STATIC := 0
+SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(STATIC),0)
+B            ?= build/dynamic
+SAN_FLAGS    :=
+else
+B            ?= build/release
+SAN_FLAGS    :=
+endif
+
+WARN_FLAGS   := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+                -Wmissing-prototypes -Wvla -Wundef
+CFLAGS       ?= -O2 -g
+ALL_CFLAGS   := -std=c11 -D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(WARN_FLAGS) \
+                -fstack-protector-strong $(SAN_FLAGS) $(CFLAGS)
+ifeq ($(SANITIZE),0)
+ALL_CFLAGS   += -D_FORTIFY_SOURCE=2
+endif
+ALL_LDFLAGS  := $(SAN_FLAGS) $(LDFLAGS)
+
+# libkmod has no static archive in Debian: scripts/build-libkmod.sh builds one from
+# Debian's kmod source package into the cache, once per architecture.
+KMOD_STATIC  ?= $(RPI_HW_CACHE)/kmod-$(ARCH)
+PKG_CONFIG   ?= pkg-config
+ifeq ($(STATIC),1)
+DEP_CFLAGS   := -I$(KMOD_STATIC)/include $(shell $(PKG_CONFIG) --cflags blkid 2>/dev/null)
+DEP_LIBS     := -static -L$(KMOD_STATIC)/lib -lkmod -lzstd -llzma -lz -lfdt -lblkid
+STATIC_DEPS  := $(KMOD_STATIC)/lib/libkmod.a
+else
+DEP_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libkmod blkid 2>/dev/null)
+DEP_LIBS     := $(shell $(PKG_CONFIG) --libs libkmod blkid 2>/dev/null) -lfdt
+STATIC_DEPS  :=
+endif
+CMOCKA_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# Each component adds to these from its own build.mk.
+PROGRAMS     :=
+UNIT_TESTS   :=
+TEST_TOOLS   :=
+INSTALL      :=
+UNINSTALL    :=
+
+.PHONY: all unit-tests deps check demo bench install uninstall clean
+all:
+
+include $(sort $(wildcard */build.mk helpers/*/build.mk tests/*/build.mk))
+
+all: $(PROGRAMS)
+unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
+
+$(KMOD_STATIC)/lib/libkmod.a:
+	CC="$(CC)" scripts/build-libkmod.sh "$(KMOD_STATIC)"
+
+deps:
+	scripts/deps.sh
+
+check: deps
+	$(MAKE) all unit-tests
+	$(MAKE) SANITIZE=1 all unit-tests
+	tests/run build/release build/asan
+
+demo: deps
+	$(MAKE) all
+	tests/vm/demo
+
+bench: deps
+	$(MAKE) all
+	tests/bench/run
+
+install: all $(INSTALL)
+uninstall: $(UNINSTALL)
+
+clean:
+	rm -rf build

@@ -1,0 +1,45 @@
+# overlay-slammer: the static helper, its unit tests and its installation.
+
+SLAMMER_DIR  := helpers/overlay-slammer
+SLAMMER_SRCS := actions.c bootdev.c check.c cmdline.c config.c configfs.c context.c dtbo.c \
+                fsutil.c log.c manifest.c modules.c sha256.c source.c status.c wait.c
+SLAMMER_OBJS := $(addprefix $(B)/obj/slammer/,$(SLAMMER_SRCS:.c=.o))
+SLAMMER_MAIN := $(B)/obj/slammer/main.o
+SLAMMER_TESTS := cmdline config dtbo manifest sha256 fsutil
+
+PROGRAMS     += $(B)/overlay-slammer
+UNIT_TESTS   += $(addprefix $(B)/tests/unit-,$(SLAMMER_TESTS))
+INSTALL      += install-slammer
+UNINSTALL    += uninstall-slammer
+
+$(B)/obj/slammer/%.o: $(SLAMMER_DIR)/%.c $(wildcard $(SLAMMER_DIR)/*.h) | $(STATIC_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+
+$(B)/obj/slammer/test-%.o: $(SLAMMER_DIR)/tests/test-%.c $(wildcard $(SLAMMER_DIR)/*.h) | $(STATIC_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -I$(SLAMMER_DIR) -c -o $@ $<
+
+$(B)/overlay-slammer: $(SLAMMER_MAIN) $(SLAMMER_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+# Unit tests link the same objects dynamically: they need cmocka, not a static binary.
+$(B)/tests/unit-%: $(B)/obj/slammer/test-%.o $(SLAMMER_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(filter-out -static,$(DEP_LIBS)) $(CMOCKA_LIBS)
+
+install-slammer: $(B)/overlay-slammer
+	install -D -m 0755 $(B)/overlay-slammer $(DESTDIR)$(SBINDIR)/overlay-slammer
+	@# An edited configuration is the administrator's: never overwrite it.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf ] || \
+		install -D -m 0644 $(SLAMMER_DIR)/rpi-hardware.conf $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf
+	install -D -m 0644 docs/man/overlay-slammer.8 $(DESTDIR)$(MANDIR)/man8/overlay-slammer.8
+	install -D -m 0644 docs/man/rpi-hardware.conf.5 $(DESTDIR)$(MANDIR)/man5/rpi-hardware.conf.5
+
+uninstall-slammer:
+	rm -f $(DESTDIR)$(SBINDIR)/overlay-slammer \
+	      $(DESTDIR)$(MANDIR)/man8/overlay-slammer.8 $(DESTDIR)$(MANDIR)/man5/rpi-hardware.conf.5
+	! cmp -s $(SLAMMER_DIR)/rpi-hardware.conf $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf || \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf
+
+.PHONY: install-slammer uninstall-slammer

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "log.h"
+#include "util.h"
+
+struct setting {
+	const char *key;
+	/* Parses value[0..n) into c; on failure leaves c alone and says why. */
+	int (*parse)(struct config *c, const char *value, size_t n, const char **why);
+	bool on_cmdline;
+};
+
+static bool is_alnum(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+bool overlay_name_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > NAME_LEN_MAX || !is_alnum(s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+bool module_name_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > NAME_LEN_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+bool name_list_contains(const struct name_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+int name_list_join(const struct name_list *l, char *out, size_t size)
+{
+	size_t used = 0;
+
+	if (size == 0)
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	for (size_t i = 0; i < l->n; i++) {
+		int w = snprintf(out + used, size - used, "%s%s", i ? "," : "", l->names[i]);
+
+		if (w < 0 || (size_t)w >= size - used)
+			return -ENAMETOOLONG;
+		used += (size_t)w;
+	}
+	return 0;
+}
+
+static size_t trim(const char **s, size_t n)
+{
+	while (n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		n--;
+	}
+	while (n > 0 && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t' || (*s)[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+/* Comma separated names into out (replacing it only when every entry is good).
+ * Module names take the kernel's spelling: '-' and '_' are the same. */
+static int parse_list(struct name_list *out, const char *v, size_t n, bool modules,
+		      const char **why)
+{
+	struct name_list l = { 0 };
+	size_t i = 0;
+
+	while (i <= n) {
+		size_t j = i, len;
+		const char *item;
+
+		while (j < n && v[j] != ',')
+			j++;
+		item = v + i;
+		len = trim(&item, j - i);
+		i = j + 1;
+		if (len == 0)
+			continue;
+		if (modules ? !module_name_valid(item, len) : !overlay_name_valid(item, len)) {
+			*why = modules ? "not a module name (letters, digits, '_', '-')"
+				       : "not a plain overlay name (letters, digits, '.', '_', '-')";
+			return -EINVAL;
+		}
+		if (l.n == LIST_MAX) {
+			*why = "too many entries (at most 16)";
+			return -E2BIG;
+		}
+		memcpy(l.names[l.n], item, len);
+		l.names[l.n][len] = '\0';
+		if (modules)
+			for (char *p = l.names[l.n]; *p; p++)
+				if (*p == '-')
+					*p = '_';
+		if (!name_list_contains(&l, l.names[l.n]))
+			l.n++;
+	}
+	*out = l;
+	return 0;
+}
+
+static int parse_overlays(struct config *c, const char *v, size_t n, const char **why)
+{
+	return parse_list(&c->overlays, v, n, false, why);
+}
+
+static int parse_modules(struct config *c, const char *v, size_t n, const char **why)
+{
+	return parse_list(&c->modules, v, n, true, why);
+}
+
+static int parse_bool(bool *out, const char *v, size_t n, const char **why)
+{
+	static const char *const yes[] = { "1", "yes", "true", "on", "y" };
+	static const char *const no[] = { "0", "no", "false", "off", "n" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (n == strlen(yes[i]) && strncmp(v, yes[i], n) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (n == strlen(no[i]) && strncmp(v, no[i], n) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	*why = "not a boolean (0 or 1)";
+	return -EINVAL;
+}
+
+static int parse_enable(struct config *c, const char *v, size_t n, const char **why)
+{
+	return parse_bool(&c->enable, v, n, why);
+}
+
+static int parse_strict(struct config *c, const char *v, size_t n, const char **why)
+{
+	return parse_bool(&c->strict, v, n, why);
+}
+
+static int parse_debug(struct config *c, const char *v, size_t n, const char **why)
+{
+	return parse_bool(&c->debug, v, n, why);
+}
+
+static int parse_timeout(struct config *c, const char *v, size_t n, const char **why)
+{
+	unsigned t = 0;
+
+	if (n == 0 || n > 4)
+		goto bad;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			goto bad;
+		t = t * 10 + (unsigned)(v[i] - '0');
+	}
+	if (t > TIMEOUT_MAX)
+		goto bad;
+	c->timeout_s = t;
+	return 0;
+bad:
+	*why = "not a number of seconds from 0 to 600";
+	return -EINVAL;
+}
+
+/* Absolute, no "..", no white space or shell metacharacters. */
+static bool plain_path(const char *v, size_t n)
+{
+	if (n == 0 || n > PATH_LEN_MAX || v[0] != '/')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = v[i];
+
+		if (!is_alnum(ch) && !strchr("/._-:@+", ch))
+			return false;
+		if (ch == '.' && i > 0 && v[i - 1] == '/' && i + 1 < n && v[i + 1] == '.' &&
+		    (i + 2 == n || v[i + 2] == '/'))
+			return false;
+	}
+	return true;
+}
+
+static int parse_device(struct config *c, const char *v, size_t n, const char **why)
+{
+	if (!plain_path(v, n) || n < 6 || strncmp(v, "/dev/", 5) != 0) {
+		*why = "not a plain path under /dev";
+		return -EINVAL;
+	}
+	memcpy(c->device, v, n);
+	c->device[n] = '\0';
+	return 0;
+}
+
+static int parse_bootdev(struct config *c, const char *v, size_t n, const char **why)
+{
+	static const char *const tags[] = { "LABEL=", "UUID=", "PARTLABEL=", "PARTUUID=" };
+	bool ok = plain_path(v, n);
+
+	for (size_t i = 0; !ok && i < ARRAY_SIZE(tags); i++) {
+		size_t tl = strlen(tags[i]);
+
+		if (n > tl && n <= PATH_LEN_MAX && strncmp(v, tags[i], tl) == 0) {
+			ok = true;
+			for (size_t k = tl; k < n; k++)
+				if (!is_alnum(v[k]) && !strchr("._-:+", v[k]))
+					ok = false;
+		}
+	}
+	if (n == 0)
+		ok = true;
+	if (!ok) {
+		*why = "not LABEL=, UUID=, PARTLABEL=, PARTUUID= or a /dev path";
+		return -EINVAL;
+	}
+	memcpy(c->bootdev, v, n);
+	c->bootdev[n] = '\0';
+	return 0;
+}
+
+static int parse_overlay_dirs(struct config *c, const char *v, size_t n, const char **why)
+{
+	char dirs[DIRS_MAX][PATH_LEN_MAX + 1];
+	size_t count = 0, i = 0;
+
+	while (i < n) {
+		size_t j;
+
+		while (i < n && (v[i] == ' ' || v[i] == '\t'))
+			i++;
+		j = i;
+		while (j < n && v[j] != ' ' && v[j] != '\t')
+			j++;
+		if (j == i)
+			break;
+		if (!plain_path(v + i, j - i)) {
+			*why = "each directory must be an absolute path without '..'";
+			return -EINVAL;
+		}
+		if (count == DIRS_MAX) {
+			*why = "too many directories (at most 8)";
+			return -E2BIG;
+		}
+		memcpy(dirs[count], v + i, j - i);
+		dirs[count][j - i] = '\0';
+		count++;
+		i = j;
+	}
+	memcpy(c->overlay_dirs, dirs, sizeof(dirs));
+	c->n_overlay_dirs = count;
+	return 0;
+}
+
+/* Read by other parts of the suite; known here so they are not reported as typos. */
+static int parse_ignored(struct config *c, const char *v, size_t n, const char **why)
+{
+	(void)c, (void)v, (void)n, (void)why;
+	return 0;
+}
+
+static const struct setting settings[] = {
+	{ "enable", parse_enable, true },
+	{ "overlays", parse_overlays, true },
+	{ "modules", parse_modules, true },
+	{ "overlay_dirs", parse_overlay_dirs, false },
+	{ "device", parse_device, true },
+	{ "timeout", parse_timeout, true },
+	{ "strict", parse_strict, true },
+	{ "debug", parse_debug, true },
+	{ "bootdev", parse_bootdev, true },
+	{ "accounts", parse_ignored, false },
+};
+
+static const struct setting *find_setting(const char *key, size_t n)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++)
+		if (strlen(settings[i].key) == n && strncmp(settings[i].key, key, n) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+void config_init(struct config *c)
+{
+	const char *why;
+
+	memset(c, 0, sizeof(*c));
+	c->enable = true;
+	parse_overlays(c, "exaviz-cruiser,axelera-metis", 28, &why);
+	parse_modules(c, "axdevice,rp1_uart,rp1_pci", 25, &why);
+	parse_overlay_dirs(c, "/boot/firmware/overlays /boot/overlays /lib/firmware/overlays",
+			   62, &why);
+	strcpy(c->device, "/dev/axelera0");
+	c->timeout_s = 10;
+}
+
+/* Printable view of untrusted text for a log line: cut, control bytes shown as '?'. */
+static const char *shown(const char *s, size_t n, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < n && i + 4 < size; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	if (i < n)
+		buf[i++] = '.', buf[i++] = '.', buf[i++] = '.';
+	buf[i] = '\0';
+	return buf;
+}
+
+static int config_parse_line(struct config *c, const char *line, size_t n, const char *origin,
+			     unsigned lineno)
+{
+	char kbuf[40], vbuf[80];
+	const char *key = line, *end, *eq, *val, *why = NULL;
+	const struct setting *s;
+	size_t klen, vlen;
+
+	n = trim(&key, n);
+	if (n == 0 || key[0] == '#')
+		return 0;
+	end = key + n;
+	eq = memchr(key, '=', n);
+	if (!eq) {
+		log_warn("%s line %u: '%s' is not key=value; ignored", origin, lineno,
+			 shown(key, n, vbuf, sizeof(vbuf)));
+		return 1;
+	}
+	klen = trim(&key, (size_t)(eq - key));
+	val = eq + 1;
+	vlen = trim(&val, (size_t)(end - val));
+	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
+		val++;
+		vlen -= 2;
+	}
+	s = find_setting(key, klen);
+	if (!s) {
+		log_warn("%s line %u: unknown key '%s'; ignored", origin, lineno,
+			 shown(key, klen, kbuf, sizeof(kbuf)));
+		return 1;
+	}
+	if (s->parse(c, val, vlen, &why) < 0) {
+		log_warn("%s line %u: %s='%s' ignored: %s", origin, lineno, s->key,
+			 shown(val, vlen, vbuf, sizeof(vbuf)), why);
+		return 1;
+	}
+	return 0;
+}
+
+int config_parse_file(struct config *c, const char *buf, size_t len, const char *origin)
+{
+	unsigned lineno = 0;
+	int ignored = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t j = i;
+
+		while (j < len && buf[j] != '\n')
+			j++;
+		lineno++;
+		if (memchr(buf + i, '\0', j - i)) {
+			log_warn("%s line %u: contains a NUL byte; ignored", origin, lineno);
+			ignored++;
+		} else {
+			ignored += config_parse_line(c, buf + i, j - i, origin, lineno);
+		}
+		i = j + 1;
+	}
+	return ignored;
+}
+
+/* Blacklists may be given several times; entries add up. */
+static int add_blacklist(struct config *c, const char *v, size_t n)
+{
+	struct name_list more;
+	const char *why = NULL;
+
+	if (parse_list(&more, v, n, true, &why) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < more.n; i++) {
+		if (name_list_contains(&c->blacklist, more.names[i]))
+			continue;
+		if (c->blacklist.n == LIST_MAX)
+			return -E2BIG;
+		memcpy(c->blacklist.names[c->blacklist.n++], more.names[i], NAME_LEN_MAX + 1);
+	}
+	return 0;
+}
+
+static int cmdline_word(const struct cmdline_arg *a, void *userdata)
+{
+	static const char prefix[] = "rd.rpi_hw.";
+	const size_t plen = sizeof(prefix) - 1;
+	struct config *c = userdata;
+	char kbuf[48], vbuf[80];
+	const struct setting *s;
+	const char *why = NULL;
+
+	if (cmdline_key_is(a, "module_blacklist") || cmdline_key_is(a, "modprobe.blacklist") ||
+	    cmdline_key_is(a, "rd.driver.blacklist")) {
+		if (a->value && add_blacklist(c, a->value, a->value_len) < 0)
+			log_warn("kernel command line: %.*s='%s' partly ignored: not a list of "
+				 "module names, or more than 16", (int)a->key_len, a->key,
+				 shown(a->value, a->value_len, vbuf, sizeof(vbuf)));
+		return 0;
+	}
+	if (cmdline_key_is(a, "rd.rpi_hw")) {
+		/* A bare "rd.rpi_hw" means on, as dracut's getargbool reads it. */
+		if (!a->value)
+			c->enable = true;
+		else if (parse_bool(&c->enable, a->value, a->value_len, &why) < 0)
+			goto ignored;
+		return 0;
+	}
+	if (a->key_len <= plen || strncmp(a->key, prefix, plen) != 0)
+		return 0;
+	s = find_setting(a->key + plen, a->key_len - plen);
+	if (!s || !s->on_cmdline) {
+		log_warn("kernel command line: unknown option '%s'; ignored",
+			 shown(a->key, a->key_len, kbuf, sizeof(kbuf)));
+		return 1;
+	}
+	if (!a->value) {
+		why = "needs a value";
+		goto ignored;
+	}
+	if (s->parse(c, a->value, a->value_len, &why) < 0)
+		goto ignored;
+	return 0;
+ignored:
+	log_warn("kernel command line: %s='%s' ignored: %s",
+		 shown(a->key, a->key_len, kbuf, sizeof(kbuf)),
+		 a->value ? shown(a->value, a->value_len, vbuf, sizeof(vbuf)) : "", why);
+	return 1;
+}
+
+struct cmdline_state {
+	struct config *c;
+	int ignored;
+};
+
+static int cmdline_count(const struct cmdline_arg *a, void *userdata)
+{
+	struct cmdline_state *st = userdata;
+
+	st->ignored += cmdline_word(a, st->c);
+	return 0;
+}
+
+int config_parse_cmdline(struct config *c, const char *buf, size_t len)
+{
+	struct cmdline_state st = { c, 0 };
+
+	cmdline_foreach(buf, len, cmdline_count, &st);
+	return st.ignored;
+}

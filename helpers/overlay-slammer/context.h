@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "config.h"
+
+/* Where the initramfs keeps its overlays and their checksum manifest. */
+#define EMBEDDED_OVERLAYS "/usr/lib/rpi-hardware/overlays"
+#define MANIFEST_NAME "SHA256SUMS"
+
+/* Parsed options and configuration, passed to every verb. */
+struct context {
+	const char *root;        /* "/" or --sysroot */
+	bool real_root;          /* root is "/": insert modules, mount file systems */
+	const char *overlay_dir; /* --overlay-dir: read overlays only from there */
+	char config_path[PATH_MAX];
+	struct config cfg;
+};
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,       /* a step failed; the others were still done unless strict */
+	EXIT_USAGE = 2,
+	EXIT_NO_INTERFACE = 3, /* the kernel has no configfs overlay interface */
+	EXIT_TIMEOUT = 4,      /* the device did not appear in time */
+};
+
+/* ROOT/path into out. */
+int context_path(const struct context *ctx, const char *path, char *out, size_t size);

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "dtbo.h"
+
+#include <errno.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *why, size_t why_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, why_size, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int check_whole(const void *blob, size_t size, char *why, size_t why_size)
+{
+	int r;
+
+	if (size < sizeof(struct fdt_header))
+		return fail(why, why_size, "too short for a device tree header");
+	if (fdt_magic(blob) != FDT_MAGIC)
+		return fail(why, why_size, "not a device tree blob (bad magic)");
+	r = fdt_check_header(blob);
+	if (r < 0)
+		return fail(why, why_size, "bad header: %s", fdt_strerror(r));
+	if (fdt_totalsize(blob) > size) {
+		return fail(why, why_size, "truncated: the header says %u bytes, the file has %zu",
+			    fdt_totalsize(blob), size);
+	}
+	if (fdt_totalsize(blob) < size)
+		return fail(why, why_size, "trailing bytes after the device tree");
+	r = fdt_check_full(blob, size);
+	if (r < 0)
+		return fail(why, why_size, "malformed structure: %s", fdt_strerror(r));
+	return 0;
+}
+
+/* A fragment applies when its __overlay__ node has a target or target-path. */
+static int check_fragments(const void *blob, struct dtbo_info *info, char *why,
+			   size_t why_size)
+{
+	int node;
+
+	fdt_for_each_subnode(node, blob, 0) {
+		const char *name = fdt_get_name(blob, node, NULL);
+		int len;
+
+		if (fdt_subnode_offset(blob, node, "__overlay__") < 0)
+			continue;
+		if (!fdt_getprop(blob, node, "target", &len) &&
+		    !fdt_getprop(blob, node, "target-path", &len))
+			return fail(why, why_size, "%s has an __overlay__ but no target", name);
+		if (len <= 0)
+			return fail(why, why_size, "%s has an empty target", name);
+		info->fragments++;
+	}
+	if (info->fragments == 0)
+		return fail(why, why_size,
+			    "not an overlay: no fragment with __overlay__ and a target");
+	info->has_fixups = fdt_path_offset(blob, "/__fixups__") >= 0;
+	return 0;
+}
+
+int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *why,
+		  size_t why_size)
+{
+	struct dtbo_info tmp = { 0 };
+	int r;
+
+	if (size > DTBO_SIZE_MAX)
+		return fail(why, why_size, "larger than the kernel's 1 MiB limit");
+	r = check_whole(blob, size, why, why_size);
+	if (r < 0)
+		return r;
+	r = check_fragments(blob, &tmp, why, why_size);
+	if (r < 0)
+		return r;
+	if (info)
+		*info = tmp;
+	return 0;
+}
+
+int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_size)
+{
+	int r;
+
+	dt->fdt = NULL;
+	dt->size = 0;
+	if (size > DTB_SIZE_MAX)
+		return fail(why, why_size, "larger than 8 MiB");
+	r = check_whole(base, size, why, why_size);
+	if (r < 0)
+		return r;
+	dt->fdt = malloc(size);
+	if (!dt->fdt)
+		return -ENOMEM;
+	memcpy(dt->fdt, base, size);
+	dt->size = size;
+	return 0;
+}
+
+bool dt_has_symbols(const struct dt *dt)
+{
+	return fdt_path_offset(dt->fdt, "/__symbols__") >= 0;
+}
+
+void dt_close(struct dt *dt)
+{
+	free(dt->fdt);
+	dt->fdt = NULL;
+	dt->size = 0;
+}
+
+/* libfdt reports an unknown label only as "not found": name it first. */
+static int check_references(const void *base, const void *ovl, char *why, size_t why_size)
+{
+	int symbols = fdt_path_offset(base, "/__symbols__");
+	int fixups = fdt_path_offset(ovl, "/__fixups__");
+	int node, prop;
+
+	if (fixups >= 0) {
+		fdt_for_each_property_offset(prop, ovl, fixups) {
+			const char *label;
+			const char *path;
+
+			fdt_getprop_by_offset(ovl, prop, &label, NULL);
+			path = symbols >= 0 ? fdt_getprop(base, symbols, label, NULL) : NULL;
+			if (!label)
+				continue;
+			if (!path)
+				return fail(why, why_size, "label '%s' is not in the base tree",
+					    label);
+			if (fdt_path_offset(base, path) < 0)
+				return fail(why, why_size,
+					    "label '%s' points to a node the tree lacks", label);
+		}
+	}
+	fdt_for_each_subnode(node, ovl, 0) {
+		const char *path = fdt_getprop(ovl, node, "target-path", NULL);
+
+		if (path && fdt_subnode_offset(ovl, node, "__overlay__") >= 0 &&
+		    fdt_path_offset(base, path) < 0)
+			return fail(why, why_size, "target-path '%s' is not in the base tree",
+				    path);
+	}
+	return 0;
+}
+
+int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t why_size)
+{
+	size_t room = fdt_totalsize(dt->fdt) + 2 * size + 4096;
+	void *work = NULL, *ovl = NULL;
+	int r;
+
+	r = check_references(dt->fdt, overlay, why, why_size);
+	if (r < 0)
+		return r;
+	/* libfdt leaves both trees undefined on failure: work on copies. */
+	for (int attempt = 0; attempt < 4; attempt++, room *= 2) {
+		free(work);
+		free(ovl);
+		work = malloc(room);
+		ovl = malloc(size);
+		if (!work || !ovl) {
+			r = -ENOMEM;
+			break;
+		}
+		memcpy(ovl, overlay, size);
+		r = fdt_open_into(dt->fdt, work, (int)room);
+		if (r == 0)
+			r = fdt_overlay_apply(work, ovl);
+		if (r != -FDT_ERR_NOSPACE)
+			break;
+	}
+	free(ovl);
+	if (r == -ENOMEM) {
+		free(work);
+		return r;
+	}
+	if (r < 0) {
+		free(work);
+		return fail(why, why_size, "libfdt cannot apply it: %s", fdt_strerror(r));
+	}
+	fdt_pack(work);
+	free(dt->fdt);
+	dt->fdt = work;
+	dt->size = room;
+	return 0;
+}

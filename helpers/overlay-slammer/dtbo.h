@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The kernel's configfs buffer for a dtbo attribute holds at most 1 MiB. */
+#define DTBO_SIZE_MAX (1024 * 1024)
+/* A board's device tree, as read from /sys/firmware/fdt or a .dtb file. */
+#define DTB_SIZE_MAX (8 * 1024 * 1024)
+
+struct dtbo_info {
+	unsigned fragments; /* fragments with an __overlay__ node and a target */
+	bool has_fixups;    /* refers to labels of the base tree */
+};
+
+/* Checks that blob[0..size) is one whole, well-formed overlay: an FDT header whose
+ * totalsize is exactly size, a structure block libfdt accepts in full, and at least
+ * one fragment whose __overlay__ node has a target (phandle) or target-path.
+ * Returns 0, or -EINVAL with the reason written to why. */
+int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *why,
+		  size_t why_size);
+
+/* A device tree with overlays applied to it in order, as the kernel would. */
+struct dt {
+	void *fdt;
+	size_t size; /* bytes allocated */
+};
+
+/* Copies the base tree; -EINVAL with a reason if it is not a valid FDT. */
+int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_size);
+
+/* Applies one overlay. A label or target path the tree does not have is named in
+ * why; on any failure the tree is left as it was. 0 or negative errno. */
+int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t why_size);
+
+bool dt_has_symbols(const struct dt *dt);
+void dt_close(struct dt *dt);

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int path_join(char *out, size_t size, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir);
+	int n;
+
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	while (*name == '/')
+		name++;
+	if (dl == 1 && dir[0] == '/')
+		dl = 0;
+	n = snprintf(out, size, "%.*s/%s", (int)dl, dir, name);
+	if (n < 0)
+		return -EINVAL;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int read_text_file(const char *path, char *buf, size_t size)
+{
+	_cleanup_(closep) int fd = -1;
+	size_t len = 0;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r;
+
+		if (len == size - 1) {
+			char extra;
+
+			r = read(fd, &extra, 1);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return -errno;
+			if (r > 0)
+				return -EFBIG;
+			break;
+		}
+		r = read(fd, buf + len, size - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	while (len > 0 && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	return (int)len;
+}
+
+int read_fd_whole(int fd, size_t max, void **out, size_t *len)
+{
+	size_t cap = 0, got = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		ssize_t r;
+
+		if (got == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			char *n;
+
+			if (ncap > max + 1)
+				ncap = max + 1;
+			n = realloc(buf, ncap);
+			if (!n) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = n;
+			cap = ncap;
+		}
+		r = read(fd, buf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > max) {
+			free(buf);
+			return -EFBIG;
+		}
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+static int open_beneath(int dirfd, const char *name)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+
+	if (fd >= 0)
+		return (int)fd;
+	if (errno != ENOSYS && errno != EPERM)
+		return -errno;
+	/* Kernels before 5.6 (or a seccomp filter): refuse every link instead. */
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	return fd >= 0 ? (int)fd : -errno;
+}
+
+static int read_regular(int fd, size_t max, void **out, size_t *len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((unsigned long long)st.st_size > max)
+		return -EFBIG;
+	return read_fd_whole(fd, max, out, len);
+}
+
+int read_file_beneath(int dirfd, const char *name, size_t max, void **out, size_t *len)
+{
+	_cleanup_(closep) int fd = open_beneath(dirfd, name);
+
+	if (fd < 0)
+		return fd;
+	return read_regular(fd, max, out, len);
+}
+
+int read_file(const char *path, size_t max, void **out, size_t *len)
+{
+	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	return read_regular(fd, max, out, len);
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+bool path_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "log.h"
+
+static struct config parsed_file(const char *text, int expect_ignored)
+{
+	struct config c;
+
+	config_init(&c);
+	assert_int_equal(config_parse_file(&c, text, strlen(text), "test.conf"), expect_ignored);
+	return c;
+}
+
+static struct config parsed_cmdline(const char *text, int expect_ignored)
+{
+	struct config c;
+
+	config_init(&c);
+	assert_int_equal(config_parse_cmdline(&c, text, strlen(text)), expect_ignored);
+	return c;
+}
+
+static void test_defaults(void **state)
+{
+	struct config c;
+	char buf[128];
+
+	(void)state;
+	config_init(&c);
+	assert_true(c.enable);
+	assert_int_equal(name_list_join(&c.overlays, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "exaviz-cruiser,axelera-metis");
+	assert_int_equal(name_list_join(&c.modules, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "axdevice,rp1_uart,rp1_pci");
+	assert_int_equal(c.n_overlay_dirs, 3);
+	assert_string_equal(c.overlay_dirs[2], "/lib/firmware/overlays");
+	assert_string_equal(c.device, "/dev/axelera0");
+	assert_int_equal(c.timeout_s, 10);
+	assert_false(c.strict);
+	assert_int_equal(c.blacklist.n, 0);
+}
+
+static void test_file_values(void **state)
+{
+	struct config c = parsed_file("# comment\n\n  timeout = 25 \r\n"
+				      "overlays=\"b-ovl, a.ovl\"\nmodules=ax-device\n"
+				      "strict=yes\ndevice=/dev/metis-0000:01:00\n"
+				      "overlay_dirs=/x  /y\nbootdev=LABEL=bootfs\naccounts=a,b\n",
+				      0);
+
+	(void)state;
+	assert_int_equal(c.timeout_s, 25);
+	assert_int_equal(c.overlays.n, 2);
+	assert_string_equal(c.overlays.names[0], "b-ovl");
+	assert_string_equal(c.overlays.names[1], "a.ovl");
+	assert_string_equal(c.modules.names[0], "ax_device");
+	assert_true(c.strict);
+	assert_string_equal(c.device, "/dev/metis-0000:01:00");
+	assert_int_equal(c.n_overlay_dirs, 2);
+	assert_string_equal(c.overlay_dirs[1], "/y");
+	assert_string_equal(c.bootdev, "LABEL=bootfs");
+}
+
+static void test_file_bad_values_keep_defaults(void **state)
+{
+	struct config c = parsed_file("timeout=ten\ntimeout=601\nstrict=maybe\nnonsense\n"
+				      "colour=blue\noverlays=../../etc/passwd\n"
+				      "overlays=a/b\ndevice=/etc/shadow\ndevice=/dev/../etc/x\n"
+				      "overlay_dirs=relative\nbootdev=LABEL=a b\n",
+				      11);
+
+	(void)state;
+	assert_int_equal(c.timeout_s, 10);
+	assert_false(c.strict);
+	assert_string_equal(c.overlays.names[0], "exaviz-cruiser");
+	assert_string_equal(c.device, "/dev/axelera0");
+	assert_int_equal(c.n_overlay_dirs, 3);
+	assert_string_equal(c.bootdev, "");
+}
+
+static void test_file_nul_byte(void **state)
+{
+	static const char text[] = "timeout=5\nstrict=1\0x\n";
+	struct config c;
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(config_parse_file(&c, text, sizeof(text) - 1, "t"), 1);
+	assert_int_equal(c.timeout_s, 5);
+	assert_false(c.strict);
+}
+
+static void test_cmdline_overrides(void **state)
+{
+	struct config c = parsed_cmdline("root=/dev/vda rd.rpi_hw.overlays=one,two "
+					 "rd.rpi_hw.modules=m-1 rd.rpi_hw.timeout=3 "
+					 "rd.rpi_hw.strict=1 rd.rpi_hw.debug=1 "
+					 "rd.rpi_hw.device=/dev/accel/accel0 "
+					 "rd.rpi_hw.timeout=4",
+					 0);
+
+	(void)state;
+	assert_int_equal(c.overlays.n, 2);
+	assert_string_equal(c.overlays.names[1], "two");
+	assert_string_equal(c.modules.names[0], "m_1");
+	assert_int_equal(c.timeout_s, 4); /* the last one wins, as with getarg */
+	assert_true(c.strict);
+	assert_true(c.debug);
+	assert_string_equal(c.device, "/dev/accel/accel0");
+}
+
+static void test_cmdline_enable(void **state)
+{
+	(void)state;
+	assert_false(parsed_cmdline("rd.rpi_hw=0", 0).enable);
+	assert_true(parsed_cmdline("rd.rpi_hw=0 rd.rpi_hw", 0).enable);
+	assert_false(parsed_cmdline("rd.rpi_hw=off", 0).enable);
+	assert_true(parsed_cmdline("rd.rpi_hw=banana", 1).enable);
+}
+
+static void test_cmdline_garbage(void **state)
+{
+	struct config c = parsed_cmdline("rd.rpi_hw.overlays=\"a,../b\" rd.rpi_hw.bogus=1 "
+					 "rd.rpi_hw.timeout rd.rpi_hw.overlay_dirs=/x "
+					 "rd.rpi_hw.modules=a;b rd.rpi_hw.timeout=-1 "
+					 "\"rd.rpi_hw.device=/dev/x y\"",
+					 7);
+
+	(void)state;
+	assert_string_equal(c.overlays.names[0], "exaviz-cruiser");
+	assert_string_equal(c.modules.names[0], "axdevice");
+	assert_int_equal(c.timeout_s, 10);
+	assert_string_equal(c.device, "/dev/axelera0");
+	assert_int_equal(c.n_overlay_dirs, 3);
+}
+
+static void test_blacklists_add_up(void **state)
+{
+	struct config c = parsed_cmdline("module_blacklist=ax-device,foo "
+					 "modprobe.blacklist=rp1_uart rd.driver.blacklist=foo,bar",
+					 0);
+
+	(void)state;
+	assert_int_equal(c.blacklist.n, 4);
+	assert_true(name_list_contains(&c.blacklist, "ax_device"));
+	assert_true(name_list_contains(&c.blacklist, "rp1_uart"));
+	assert_true(name_list_contains(&c.blacklist, "bar"));
+}
+
+static void test_list_limits(void **state)
+{
+	char many[256] = "overlays=";
+	struct config c;
+
+	(void)state;
+	for (int i = 0; i < 17; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "o%d,", i);
+	c = parsed_file(many, 1);
+	assert_string_equal(c.overlays.names[0], "exaviz-cruiser");
+	c = parsed_file("overlays=a,,a, b ,\n", 0);
+	assert_int_equal(c.overlays.n, 2);
+	c = parsed_file("overlays=\n", 0);
+	assert_int_equal(c.overlays.n, 0);
+}
+
+static void test_name_rules(void **state)
+{
+	char long_name[NAME_LEN_MAX + 2];
+
+	(void)state;
+	assert_true(overlay_name_valid("axelera-metis", 13));
+	assert_true(overlay_name_valid("a.b_c-1", 7));
+	assert_false(overlay_name_valid("..", 2));
+	assert_false(overlay_name_valid(".hidden", 7));
+	assert_false(overlay_name_valid("a/b", 3));
+	assert_false(overlay_name_valid("", 0));
+	assert_false(overlay_name_valid("a b", 3));
+	assert_false(overlay_name_valid("-rf", 3));
+	memset(long_name, 'a', sizeof(long_name));
+	assert_true(overlay_name_valid(long_name, NAME_LEN_MAX));
+	assert_false(overlay_name_valid(long_name, NAME_LEN_MAX + 1));
+	assert_true(module_name_valid("rp1-uart", 8));
+	assert_false(module_name_valid("rp1.uart", 8));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_file_values),
+		cmocka_unit_test(test_file_bad_values_keep_defaults),
+		cmocka_unit_test(test_file_nul_byte),
+		cmocka_unit_test(test_cmdline_overrides),
+		cmocka_unit_test(test_cmdline_enable),
+		cmocka_unit_test(test_cmdline_garbage),
+		cmocka_unit_test(test_blacklists_add_up),
+		cmocka_unit_test(test_list_limits),
+		cmocka_unit_test(test_name_rules),
+	};
+
+	log_set_quiet(true);
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <setjmp.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fsutil.h"
+
+struct tree {
+	char top[64];
+	char dir[96];
+	int dirfd;
+};
+
+static void put(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write_all(fd, text, len), 0);
+	close(fd);
+}
+
+/* top/outside.dtbo and top/dir/{a.dtbo, in -> a.dtbo, out -> ../outside.dtbo, sub/} */
+static int setup(void **state)
+{
+	struct tree *t = calloc(1, sizeof(*t));
+	char p[160];
+
+	strcpy(t->top, "/tmp/fsutil-test-XXXXXX");
+	assert_non_null(mkdtemp(t->top));
+	snprintf(t->dir, sizeof(t->dir), "%s/dir", t->top);
+	assert_int_equal(mkdir(t->dir, 0755), 0);
+	snprintf(p, sizeof(p), "%s/outside.dtbo", t->top);
+	put(p, "secret", 6);
+	snprintf(p, sizeof(p), "%s/a.dtbo", t->dir);
+	put(p, "hello", 5);
+	snprintf(p, sizeof(p), "%s/in", t->dir);
+	assert_int_equal(symlink("a.dtbo", p), 0);
+	snprintf(p, sizeof(p), "%s/out", t->dir);
+	assert_int_equal(symlink("../outside.dtbo", p), 0);
+	snprintf(p, sizeof(p), "%s/abs", t->dir);
+	assert_int_equal(symlink("/etc/passwd", p), 0);
+	snprintf(p, sizeof(p), "%s/sub", t->dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	t->dirfd = open(t->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(t->dirfd >= 0);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tree *t = *state;
+	char cmd[128];
+
+	close(t->dirfd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->top);
+	assert_int_equal(system(cmd), 0);
+	free(t);
+	return 0;
+}
+
+static void test_path_join(void **state)
+{
+	char out[16];
+
+	(void)state;
+	assert_int_equal(path_join(out, sizeof(out), "/", "/proc/cmdline"), 0);
+	assert_string_equal(out, "/proc/cmdline");
+	assert_int_equal(path_join(out, sizeof(out), "/r//", "x"), 0);
+	assert_string_equal(out, "/r/x");
+	assert_int_equal(path_join(out, sizeof(out), "", "/x"), 0);
+	assert_string_equal(out, "/x");
+	assert_int_equal(path_join(out, sizeof(out), "/0123456789", "abcdef"), -ENAMETOOLONG);
+}
+
+static void test_read_beneath(void **state)
+{
+	struct tree *t = *state;
+	void *buf = NULL;
+	size_t len;
+
+	assert_int_equal(read_file_beneath(t->dirfd, "a.dtbo", 100, &buf, &len), 0);
+	assert_int_equal(len, 5);
+	assert_memory_equal(buf, "hello", 5);
+	free(buf);
+	assert_int_equal(read_file_beneath(t->dirfd, "in", 100, &buf, &len), 0);
+	free(buf);
+	assert_int_equal(read_file_beneath(t->dirfd, "out", 100, &buf, &len), -EXDEV);
+	assert_int_equal(read_file_beneath(t->dirfd, "abs", 100, &buf, &len), -EXDEV);
+	assert_int_equal(read_file_beneath(t->dirfd, "../outside.dtbo", 100, &buf, &len), -EXDEV);
+	assert_int_equal(read_file_beneath(t->dirfd, "sub", 100, &buf, &len), -EINVAL);
+	assert_int_equal(read_file_beneath(t->dirfd, "none", 100, &buf, &len), -ENOENT);
+	assert_int_equal(read_file_beneath(t->dirfd, "a.dtbo", 4, &buf, &len), -EFBIG);
+}
+
+static void test_read_text_bounds(void **state)
+{
+	struct tree *t = *state;
+	char p[160], buf[6];
+
+	snprintf(p, sizeof(p), "%s/a.dtbo", t->dir);
+	assert_int_equal(read_text_file(p, buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "hello");
+	assert_int_equal(read_text_file(p, buf, 5), -EFBIG);
+	snprintf(p, sizeof(p), "%s/nl", t->dir);
+	put(p, "ab\n\n", 4);
+	assert_int_equal(read_text_file(p, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "ab");
+}
+
+static void test_read_fd_whole_bound(void **state)
+{
+	int fds[2];
+	void *buf = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	assert_int_equal(write_all(fds[1], "123456", 6), 0);
+	close(fds[1]);
+	assert_int_equal(read_fd_whole(fds[0], 5, &buf, &len), -EFBIG);
+	close(fds[0]);
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	assert_int_equal(write_all(fds[1], "123456", 6), 0);
+	close(fds[1]);
+	assert_int_equal(read_fd_whole(fds[0], 6, &buf, &len), 0);
+	assert_int_equal(len, 6);
+	free(buf);
+	close(fds[0]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_join),
+		cmocka_unit_test_setup_teardown(test_read_beneath, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_text_bounds, setup, teardown),
+		cmocka_unit_test(test_read_fd_whole_bound),
+	};
+
+	return cmocka_run_group_tests_name("fsutil", tests, NULL, NULL);
+}
