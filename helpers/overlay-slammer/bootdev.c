@@ -48,19 +48,19 @@ static int find_partition(const char *spec, char *dev, size_t dev_size, char *ty
 	return 0;
 }
 
+/* ROOT/run/rpi-hardware/bootfs, creating what is missing below ROOT. */
 static int make_mountpoint(const char *root, char *mnt, size_t size)
 {
-	char parent[4096];
-	int r = path_join(parent, sizeof(parent), root, "/run/rpi-hardware");
+	static const char *const parts[] = { "/run", "/run/rpi-hardware", BOOTDEV_MOUNT };
 
-	if (r == 0)
-		r = path_join(mnt, size, root, BOOTDEV_MOUNT);
-	if (r < 0)
-		return r;
-	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (mkdir(mnt, 0755) < 0 && errno != EEXIST)
-		return -errno;
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		int r = path_join(mnt, size, root, parts[i]);
+
+		if (r < 0)
+			return r;
+		if (mkdir(mnt, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
 	return 0;
 }
 

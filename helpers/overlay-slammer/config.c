@@ -201,7 +201,7 @@ static bool plain_path(const char *v, size_t n)
 
 static int parse_device(struct config *c, const char *v, size_t n, const char **why)
 {
-	if (!plain_path(v, n) || n < 6 || strncmp(v, "/dev/", 5) != 0) {
+	if (n > PATH_LEN_MAX || n < 6 || !plain_path(v, n) || strncmp(v, "/dev/", 5) != 0) {
 		*why = "not a plain path under /dev";
 		return -EINVAL;
 	}
@@ -231,6 +231,8 @@ static int parse_bootdev(struct config *c, const char *v, size_t n, const char *
 		*why = "not LABEL=, UUID=, PARTLABEL=, PARTUUID= or a /dev path";
 		return -EINVAL;
 	}
+	if (n > PATH_LEN_MAX)
+		return -EINVAL;
 	memcpy(c->bootdev, v, n);
 	c->bootdev[n] = '\0';
 	return 0;
@@ -327,7 +329,7 @@ static const char *shown(const char *s, size_t n, char *buf, size_t size)
 static int config_parse_line(struct config *c, const char *line, size_t n, const char *origin,
 			     unsigned lineno)
 {
-	char kbuf[40], vbuf[80];
+	char vbuf[80];
 	const char *key = line, *end, *eq, *val, *why = NULL;
 	const struct setting *s;
 	size_t klen, vlen;
@@ -351,6 +353,8 @@ static int config_parse_line(struct config *c, const char *line, size_t n, const
 	}
 	s = find_setting(key, klen);
 	if (!s) {
+		char kbuf[40];
+
 		log_warn("%s line %u: unknown key '%s'; ignored", origin, lineno,
 			 shown(key, klen, kbuf, sizeof(kbuf)));
 		return 1;

@@ -9,7 +9,7 @@
 #define PATH_LEN_MAX 255 /* device path, overlay directory, boot device spec */
 #define DIRS_MAX 8
 #define TIMEOUT_MAX 600
-#define CONFIG_FILE_MAX (64 * 1024)
+#define CONFIG_FILE_MAX ((size_t)64 * 1024)
 
 struct name_list {
 	size_t n;

@@ -111,7 +111,7 @@ int configfs_read_blob(int dirfd, const char *name, void **blob, size_t *len)
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
-	return read_fd_whole(fd, 1024 * 1024, blob, len);
+	return read_fd_whole(fd, (size_t)1024 * 1024, blob, len);
 }
 
 static int write_blob(int dirfd, const char *name, const void *blob, size_t len)
@@ -133,7 +133,7 @@ static int write_blob(int dirfd, const char *name, const void *blob, size_t len)
 
 int configfs_apply(int dirfd, const char *name, const void *blob, size_t len)
 {
-	enum overlay_state state;
+	enum overlay_state state = OVERLAY_ABSENT;
 	int r;
 
 	if (mkdirat(dirfd, name, 0755) < 0)

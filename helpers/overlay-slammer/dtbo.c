@@ -123,9 +123,11 @@ static int check_references(const void *base, const void *ovl, char *why, size_t
 {
 	int symbols = fdt_path_offset(base, "/__symbols__");
 	int fixups = fdt_path_offset(ovl, "/__fixups__");
-	int node, prop;
+	int node;
 
 	if (fixups >= 0) {
+		int prop;
+
 		fdt_for_each_property_offset(prop, ovl, fixups) {
 			const char *label;
 			const char *path;

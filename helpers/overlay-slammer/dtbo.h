@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 /* The kernel's configfs buffer for a dtbo attribute holds at most 1 MiB. */
-#define DTBO_SIZE_MAX (1024 * 1024)
+#define DTBO_SIZE_MAX ((size_t)1024 * 1024)
 /* A board's device tree, as read from /sys/firmware/fdt or a .dtb file. */
-#define DTB_SIZE_MAX (8 * 1024 * 1024)
+#define DTB_SIZE_MAX ((size_t)8 * 1024 * 1024)
 
 struct dtbo_info {
 	unsigned fragments; /* fragments with an __overlay__ node and a target */

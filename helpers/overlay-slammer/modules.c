@@ -21,6 +21,7 @@ struct modules {
 	bool dry_run;
 };
 
+__attribute__((format(printf, 6, 0)))
 static void kmod_log(void *data, int priority, const char *file, int line, const char *fn,
 		     const char *format, va_list args)
 {
@@ -67,10 +68,21 @@ static int config_dirs(const char *root, char dirs[4][4096], const char *paths[5
 	return 0;
 }
 
+static struct kmod_ctx *kmod_for(const char *root, const char *dirname)
+{
+	char dirs[4][4096];
+	const char *paths[5];
+
+	if (strcmp(root, "/") == 0)
+		return kmod_new(dirname, NULL);
+	if (config_dirs(root, dirs, paths) < 0)
+		return NULL;
+	return kmod_new(dirname, paths);
+}
+
 int modules_open(struct modules **out, const char *root, bool dry_run)
 {
-	char dirname[4096], dirs[4][4096];
-	const char *paths[5];
+	char dirname[4096];
 	struct modules *m;
 	int r;
 
@@ -80,22 +92,19 @@ int modules_open(struct modules **out, const char *root, bool dry_run)
 	m->dry_run = dry_run;
 	snprintf(m->root, sizeof(m->root), "%s", root);
 	r = kernel_version(root, m->kver, sizeof(m->kver));
-	if (r == 0)
-		r = config_dirs(root, dirs, paths);
 	if (r == 0) {
 		char sub[128];
 
 		snprintf(sub, sizeof(sub), "/lib/modules/%s", m->kver);
 		r = path_join(dirname, sizeof(dirname), root, sub);
 	}
+	if (r == 0) {
+		m->kmod = kmod_for(root, dirname);
+		r = m->kmod ? 0 : -ENOMEM;
+	}
 	if (r < 0) {
 		free(m);
 		return r;
-	}
-	m->kmod = kmod_new(dirname, strcmp(root, "/") == 0 ? NULL : paths);
-	if (!m->kmod) {
-		free(m);
-		return -ENOMEM;
 	}
 	kmod_set_log_fn(m->kmod, kmod_log, NULL);
 	kmod_set_log_priority(m->kmod, log_debug_enabled() ? LOG_DEBUG : LOG_ERR);

@@ -29,7 +29,7 @@ void modules_close(struct modules *m);
 const char *modules_kernel_version(const struct modules *m);
 
 /* Loads name and its dependencies. -ENOENT: no such module in the tree; other
- * negative errno: the kernel refused it (why is a short text for the log). */
+ * negative errno: the kernel refused it. */
 int modules_load(struct modules *m, const char *name, const struct name_list *blacklist,
 		 enum module_outcome *outcome);
 

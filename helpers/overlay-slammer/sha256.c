@@ -32,7 +32,7 @@ static void compress(struct sha256 *s, const uint8_t *p)
 {
 	uint32_t w[64], v[8];
 
-	for (unsigned i = 0; i < 16; i++)
+	for (size_t i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (unsigned i = 16; i < 64; i++) {
@@ -90,7 +90,7 @@ void sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE])
 	for (unsigned i = 0; i < 8; i++)
 		pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
 	update(&s, pad, padlen + 8);
-	for (unsigned i = 0; i < 32; i++) {
+	for (size_t i = 0; i < 32; i++) {
 		uint8_t b = (uint8_t)(s.h[i / 4] >> (24 - 8 * (i % 4)));
 
 		hex[2 * i] = digits[b >> 4];

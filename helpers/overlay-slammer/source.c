@@ -26,7 +26,7 @@ static int verify_manifest(int dirfd, const char *dir, const char *file,
 	_cleanup_(freep) void *list = NULL;
 	char want[SHA256_HEX_SIZE];
 	size_t len;
-	int r = read_file_beneath(dirfd, MANIFEST_NAME, 1024 * 1024, &list, &len);
+	int r = read_file_beneath(dirfd, MANIFEST_NAME, (size_t)64 * 1024, &list, &len);
 
 	if (r == -ENOENT)
 		return 0;

@@ -135,9 +135,10 @@ static void report_device(struct report *rep)
 	const char *dev = rep->ctx->cfg.device;
 	char path[PATH_MAX], target[PATH_MAX] = "";
 	bool present = false;
-	ssize_t n;
 
 	if (context_path(rep->ctx, dev, path, sizeof(path)) == 0) {
+		ssize_t n;
+
 		present = path_exists(path);
 		n = readlink(path, target, sizeof(target) - 1);
 		target[n > 0 ? n : 0] = '\0';

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "util.h"
 
-#define POLL_INTERVAL_NS (20 * 1000 * 1000)
+#define POLL_INTERVAL_NS 20000000L
 
 int action_wait_device(const struct context *ctx, const char *device, unsigned timeout_s)
 {

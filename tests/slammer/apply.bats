@@ -1,0 +1,335 @@
+#!/usr/bin/env bats
+# run-with: asan
+# Applying and removing overlays through the configfs stand-in, whose kernel side
+# applies blobs with libfdt against a CM5-like live tree, as the kernel would.
+
+load helper
+
+setup_file() {
+	compile_fixtures
+}
+
+setup() {
+	setup_root
+}
+
+teardown() {
+	teardown_root
+}
+
+@test "boot applies both overlays in order and reads status back" {
+	start_kernel
+	slam boot
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"applied overlay exaviz-cruiser from "*"sha256 "* ]]
+	[[ "$output" == *"applied overlay axelera-metis from "* ]]
+	[ "$(grep '^apply' "$KLOG")" = "$(printf 'apply exaviz-cruiser ok\napply axelera-metis ok')" ]
+	[ "$(cat "$CFS/exaviz-cruiser/status")" = applied ]
+	[ "$(cat "$CFS/axelera-metis/status")" = applied ]
+	cmp "$CFS/axelera-metis/dtbo" "$OVL/axelera-metis.dtbo"
+}
+
+@test "running it twice changes nothing" {
+	start_kernel
+	slam boot
+	[ "$status" -eq 0 ]
+	before=$(kernel_events)
+	slam boot
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"overlay exaviz-cruiser already applied; unchanged"* ]]
+	[[ "$output" == *"overlay axelera-metis already applied; unchanged"* ]]
+	[ "$(kernel_events)" = "$before" ]
+	slam apply
+	[ "$status" -eq 0 ]
+	[ "$(kernel_events)" = "$before" ]
+}
+
+@test "remove takes overlays off in reverse order" {
+	start_kernel
+	slam apply
+	slam remove
+	[ "$status" -eq 0 ]
+	[ "$(grep '^rmdir' "$KLOG")" = "$(printf 'rmdir axelera-metis\nrmdir exaviz-cruiser')" ]
+	[ -z "$(ls "$CFS")" ]
+	slam remove
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"overlay axelera-metis not present"* ]]
+}
+
+@test "apply and remove take names" {
+	start_kernel
+	slam apply exaviz-cruiser
+	[ "$status" -eq 0 ]
+	[ "$(ls "$CFS")" = exaviz-cruiser ]
+	slam remove exaviz-cruiser
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$CFS")" ]
+}
+
+@test "the configured order is the order of application" {
+	start_kernel
+	cmdline rd.rpi_hw.overlays=axelera-metis,exaviz-cruiser
+	rm "$ROOT/sys/firmware/fdt" 2>/dev/null || true
+	slam apply
+	[ "$status" -eq 1 ]
+	# The stand-in kernel cannot resolve the Metis label without the Cruiser overlay.
+	[[ "$output" == *"overlay axelera-metis: the kernel did not apply it"* ]]
+	[ "$(grep '^apply' "$KLOG" | cut -d' ' -f1-3)" = "$(printf 'apply axelera-metis rejected\napply exaviz-cruiser ok')" ]
+	[ ! -e "$CFS/axelera-metis" ]
+}
+
+@test "a kernel that rejects the overlay: error named, no directory left, exit 1" {
+	start_kernel --reject-all
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"overlay exaviz-cruiser: the kernel did not apply it (status stays 'unapplied'; see dmesg); its directory was removed"* ]]
+	[ -z "$(ls "$CFS")" ]
+	grep -q '^rmdir exaviz-cruiser' "$KLOG"
+}
+
+@test "strict mode stops at the first failure" {
+	start_kernel --reject-all
+	cmdline rd.rpi_hw.strict=1
+	slam apply
+	[ "$status" -eq 1 ]
+	[ "$(grep -c '^mkdir' "$KLOG")" -eq 1 ]
+	[[ "$output" != *"axelera-metis"* ]]
+}
+
+@test "non-strict mode goes on after a failure" {
+	start_kernel
+	printf 'garbage' >"$OVL/exaviz-cruiser.dtbo"
+	write_manifest
+	cmdline rd.rpi_hw.overlays=exaviz-cruiser,by-path
+	cp "$FIX/by-path.dtbo" "$OVL/"
+	write_manifest
+	slam apply
+	[ "$status" -eq 1 ]
+	[ "$(grep '^apply' "$KLOG")" = "apply by-path ok" ]
+}
+
+@test "an overlay applied with other content is a conflict, left alone" {
+	start_kernel
+	slam apply exaviz-cruiser
+	cp "$FIX/by-path.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	write_manifest
+	slam apply exaviz-cruiser
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"overlay exaviz-cruiser is applied with other content than "*"run 'overlay-slammer remove exaviz-cruiser' first"* ]]
+	cmp "$CFS/exaviz-cruiser/dtbo" "$FIX/exaviz-cruiser.dtbo"
+}
+
+@test "an unapplied item left behind is removed and the overlay applied" {
+	start_kernel
+	mkdir "$CFS/exaviz-cruiser"
+	slam apply exaviz-cruiser
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"removing an unapplied item left behind"* ]]
+	[ "$(cat "$CFS/exaviz-cruiser/status")" = applied ]
+}
+
+@test "no configfs overlay interface: one clear line, exit 3, nothing hangs" {
+	run timeout 10 "$SLAMMER" --sysroot "$ROOT" boot
+	[ "$status" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | grep -c 'no configfs overlay interface')" -eq 1 ]
+	[[ "$output" == *"boot a Raspberry Pi kernel"* ]]
+	run timeout 10 "$SLAMMER" --sysroot "$ROOT" remove
+	[ "$status" -eq 3 ]
+}
+
+@test "rd.rpi_hw=0 applies nothing and succeeds" {
+	start_kernel
+	cmdline rd.rpi_hw=0
+	slam boot
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"disabled"* ]]
+	[ -z "$(kernel_events)" ]
+}
+
+@test "a corrupt, truncated, oversized or non-overlay .dtbo never reaches the kernel" {
+	start_kernel
+	cmdline rd.rpi_hw.overlays=exaviz-cruiser
+	head -c 100 "$FIX/exaviz-cruiser.dtbo" >"$OVL/exaviz-cruiser.dtbo"
+	write_manifest
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is not a valid overlay: truncated: the header says"* ]]
+
+	head -c 200 /dev/urandom | tr '\320' x >"$OVL/exaviz-cruiser.dtbo"
+	write_manifest
+	slam apply
+	[[ "$output" == *"is not a valid overlay: not a device tree blob (bad magic)"* ]]
+
+	cp "$FIX/not-an-overlay.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	write_manifest
+	slam apply
+	[[ "$output" == *"not an overlay: no fragment with __overlay__ and a target"* ]]
+
+	{ cat "$FIX/exaviz-cruiser.dtbo"; head -c 1100000 /dev/zero; } >"$OVL/exaviz-cruiser.dtbo"
+	write_manifest
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"larger than the kernel's 1 MiB limit"* ]]
+
+	cp "$FIX/exaviz-cruiser.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	printf 'x' >>"$OVL/exaviz-cruiser.dtbo"
+	write_manifest
+	slam apply
+	[[ "$output" == *"trailing bytes after the device tree"* ]]
+
+	[ -z "$(kernel_events)" ]
+}
+
+@test "a symbolic link out of the overlay directory is refused; one inside is followed" {
+	start_kernel
+	cmdline rd.rpi_hw.overlays=exaviz-cruiser
+	mv "$OVL/exaviz-cruiser.dtbo" "$BATS_TEST_TMPDIR/outside.dtbo"
+	ln -s "$BATS_TEST_TMPDIR/outside.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is a symbolic link out of its directory; refused"* ]]
+	[ -z "$(kernel_events)" ]
+
+	rm "$OVL/exaviz-cruiser.dtbo"
+	cp "$BATS_TEST_TMPDIR/outside.dtbo" "$OVL/real.dtbo"
+	ln -s real.dtbo "$OVL/exaviz-cruiser.dtbo"
+	slam apply
+	[ "$status" -eq 0 ]
+}
+
+@test "the manifest catches a swapped overlay and an unlisted one" {
+	start_kernel
+	cmdline rd.rpi_hw.overlays=exaviz-cruiser
+	cp "$FIX/by-path.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"checksum mismatch against "*"SHA256SUMS"*"rebuild the initramfs"* ]]
+	grep -v exaviz-cruiser "$OVL/SHA256SUMS" >"$BATS_TEST_TMPDIR/m" && cp "$BATS_TEST_TMPDIR/m" "$OVL/SHA256SUMS"
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"exaviz-cruiser.dtbo is not listed in "* ]]
+	[ -z "$(kernel_events)" ]
+}
+
+@test "without a manifest the overlay is applied unverified" {
+	start_kernel
+	rm "$OVL/SHA256SUMS"
+	slam apply
+	[ "$status" -eq 0 ]
+}
+
+@test "the embedded copy wins over overlay_dirs, which are searched in order" {
+	start_kernel
+	cmdline rd.rpi_hw.overlays=by-path
+	mkdir -p "$ROOT/boot/overlays" "$ROOT/lib/firmware/overlays"
+	cp "$FIX/by-path.dtbo" "$ROOT/lib/firmware/overlays/"
+	printf 'junk' >"$ROOT/lib/firmware/overlays/ignored.dtbo"
+	slam apply
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"from $ROOT/lib/firmware/overlays/by-path.dtbo"* ]]
+	slam remove
+	cp "$FIX/by-path.dtbo" "$OVL/"
+	write_manifest
+	slam apply
+	[[ "$output" == *"from $OVL/by-path.dtbo"* ]]
+}
+
+@test "--overlay-dir reads overlays from that directory only" {
+	start_kernel
+	mkdir "$BATS_TEST_TMPDIR/only"
+	cp "$FIX/by-path.dtbo" "$BATS_TEST_TMPDIR/only/"
+	run "$SLAMMER" --sysroot "$ROOT" --overlay-dir "$BATS_TEST_TMPDIR/only" apply by-path exaviz-cruiser
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"applied overlay by-path from $BATS_TEST_TMPDIR/only/by-path.dtbo"* ]]
+	[[ "$output" == *"exaviz-cruiser.dtbo not found in $BATS_TEST_TMPDIR/only"* ]]
+}
+
+@test "an overlay found nowhere is named with what to do" {
+	start_kernel
+	rm "$OVL/axelera-metis.dtbo"
+	cmdline rd.rpi_hw.overlays=axelera-metis rd.rpi_hw.bootdev=LABEL=rpihw-no-such-label
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"overlay axelera-metis: axelera-metis.dtbo not found in /usr/lib/rpi-hardware/overlays, the configured overlay_dirs or a boot partition: install it and rebuild the initramfs; not applied"* ]]
+}
+
+@test "the live device tree catches an overlay that does not fit before the kernel sees it" {
+	start_kernel
+	printf '/dts-v1/;\n/ { compatible = "test,other-board"; board_soc: soc { }; };\n' >"$BATS_TEST_TMPDIR/pc.dts"
+	compile_dts "$BATS_TEST_TMPDIR/pc.dts" "$BATS_TEST_TMPDIR/pc.dtb"
+	cp "$BATS_TEST_TMPDIR/pc.dtb" "$ROOT/sys/firmware/fdt"
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"overlay exaviz-cruiser does not fit this board's device tree: label 'pcie1' is not in the base tree; not applied"* ]]
+	[ -z "$(kernel_events)" ]
+}
+
+@test "the live device tree check follows the overlay stack" {
+	start_kernel
+	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
+	slam apply
+	[ "$status" -eq 0 ]
+	slam remove
+	cmdline rd.rpi_hw.overlays=axelera-metis
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"label 'cruiser_m2' is not in the base tree"* ]]
+}
+
+@test "every step is logged to the kernel log with the prefix and a duration" {
+	start_kernel
+	slam boot
+	grep -q '^<6>overlay-slammer: applied overlay exaviz-cruiser from .* ms)$' "$ROOT/dev/kmsg"
+	grep -q '^<6>overlay-slammer: boot: done (.* ms)$' "$ROOT/dev/kmsg"
+	grep -q '^<4>overlay-slammer: module axdevice not found for kernel 6.1.0-test' "$ROOT/dev/kmsg"
+}
+
+@test "a /dev/kmsg that cannot be written does not stop the boot" {
+	start_kernel
+	rm "$ROOT/dev/kmsg"
+	mkdir "$ROOT/dev/kmsg"
+	slam boot
+	[[ "$output" == *"applied overlay axelera-metis"* ]]
+	[ "$(cat "$CFS/axelera-metis/status")" = applied ]
+}
+
+@test "status shows applied overlays, extra ones and the device, in text and JSON" {
+	start_kernel
+	slam apply
+	mkdir "$CFS/stray"
+	ln -s accel0 "$ROOT/dev/axelera0"
+	: >"$ROOT/dev/accel0"
+	slam status
+	[[ "$output" == *"overlay  exaviz-cruiser           applied"* ]]
+	[[ "$output" == *"overlay  stray                    unapplied (not configured)"* ]]
+	[[ "$output" == *"device   /dev/axelera0            present -> accel0"* ]]
+	slam status --json
+	python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["configfs"] == "available"
+assert [(o["name"], o["state"]) for o in d["overlays"]] == [("exaviz-cruiser", "applied"), ("axelera-metis", "applied"), ("stray", "unapplied")], d
+assert d["overlays"][2]["configured"] is False
+assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "accel0"}
+' "$output"
+}
+
+@test "status exit code: 0 only when everything configured is in place" {
+	start_kernel
+	make_module_tree
+	for m in axdevice rp1_uart rp1_pci; do module_loaded "$m"; done
+	slam status
+	[ "$status" -eq 1 ]
+	slam apply
+	slam status
+	[ "$status" -eq 1 ]
+	ln -s accel0 "$ROOT/dev/axelera0"
+	: >"$ROOT/dev/accel0"
+	slam status
+	[ "$status" -eq 0 ]
+	cmdline rd.rpi_hw=0
+	slam remove
+	slam status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"disabled"* ]]
+}

@@ -1,0 +1,95 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Shared setup for the overlay-slammer suites: a fake root in $ROOT with the test
+# overlays embedded, and `slam ARGS` running the helper against it.
+
+load "$REPO/tests/lib/fake-sysroot.bash"
+
+SLAMMER="$BUILD_DIR/overlay-slammer"
+FIXTURES="$REPO/tests/slammer/fixtures"
+
+# Compiles every fixture once per file into $BATS_FILE_TMPDIR/fix.
+compile_fixtures() {
+	local src
+	mkdir -p "$BATS_FILE_TMPDIR/fix"
+	for src in "$FIXTURES"/*.dts; do
+		compile_dts "$src" "$BATS_FILE_TMPDIR/fix/$(basename "${src%.dts}").dtbo"
+	done
+}
+
+# A fake root with both overlays embedded and a manifest listing them.
+setup_root() {
+	ROOT="$BATS_TEST_TMPDIR/root"
+	FIX="$BATS_FILE_TMPDIR/fix"
+	OVL="$ROOT/usr/lib/rpi-hardware/overlays"
+	make_sysroot "$ROOT"
+	cp "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" "$OVL/"
+	write_manifest
+}
+
+write_manifest() {
+	(cd "$OVL" && sha256sum -- *.dtbo >SHA256SUMS)
+}
+
+# Mounts the configfs stand-in with the CM5 base as the kernel's live tree.
+start_kernel() {
+	start_fake_configfs "$ROOT" --base "$FIX/cm5-base.dtbo" "$@"
+	CFS="$ROOT/sys/kernel/config/device-tree/overlays"
+	KLOG="$ROOT/fake-configfs.log"
+}
+
+teardown_root() {
+	stop_fake_configfs "$ROOT"
+}
+
+slam() {
+	run "$SLAMMER" --sysroot "$ROOT" "$@"
+}
+
+cmdline() {
+	printf 'root=/dev/vda ro %s\n' "$*" >"$ROOT/proc/cmdline"
+}
+
+# The fake kernel's event log, one event per line, without "ok".
+kernel_events() {
+	cat "$KLOG" 2>/dev/null || true
+}
+
+# Fake module tree for $ROOT's kernel: relocatable ELF objects that carry the
+# .modinfo and symbol tables depmod reads, so libkmod resolves real dependencies
+# (axdevice needs rp1_pci through an exported symbol). Never loaded anywhere.
+make_module_tree() {
+	local kver dir src name
+	kver=$(cat "$ROOT/proc/sys/kernel/osrelease")
+	dir="$ROOT/lib/modules/$kver/extra"
+	src="$BATS_TEST_TMPDIR/kmod-src"
+	mkdir -p "$dir" "$src"
+	cat >"$src/rp1_pci.c" <<-'C'
+	static const char modinfo[] __attribute__((section(".modinfo"), used)) =
+		"license=GPL\0name=rp1_pci\0";
+	int rp1_pci_claim(void) { return 0; }
+	static const char ksym[] __attribute__((section("__ksymtab_strings"), used)) =
+		"rp1_pci_claim";
+	C
+	cat >"$src/axdevice.c" <<-'C'
+	static const char modinfo[] __attribute__((section(".modinfo"), used)) =
+		"license=GPL\0name=axdevice\0alias=pci:v00001F9Dd00001100sv*sd*bc*sc*i*\0";
+	extern int rp1_pci_claim(void);
+	int axdevice_probe(void) { return rp1_pci_claim(); }
+	C
+	cat >"$src/rp1_uart.c" <<-'C'
+	static const char modinfo[] __attribute__((section(".modinfo"), used)) =
+		"license=GPL\0name=rp1_uart\0";
+	C
+	for name in rp1_pci axdevice rp1_uart; do
+		cc -c -o "$dir/$name.ko" "$src/$name.c"
+	done
+	depmod -b "$ROOT" "$kver" 2>/dev/null
+}
+
+# Marks a module as loaded in the fake /sys/module.
+module_loaded() {
+	mkdir -p "$ROOT/sys/module/$1"
+	echo live >"$ROOT/sys/module/$1/initstate"
+}

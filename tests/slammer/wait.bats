@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# run-with: asan
+# wait-device: bounded wait for the accelerator's node.
+
+load helper
+
+setup_file() {
+	compile_fixtures
+}
+
+setup() {
+	setup_root
+}
+
+@test "a present device returns at once with its link target" {
+	: >"$ROOT/dev/accel0"
+	ln -s accel0 "$ROOT/dev/axelera0"
+	slam wait-device
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"/dev/axelera0 present after "*" ms -> accel0"* ]]
+}
+
+@test "a device that appears later is waited for" {
+	(sleep 0.3 && : >"$ROOT/dev/accel0" && ln -s accel0 "$ROOT/dev/axelera0") &
+	slam wait-device --timeout 10
+	[ "$status" -eq 0 ]
+	wait
+}
+
+@test "a device that never appears ends the wait with exit 4" {
+	slam wait-device --timeout 1
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"/dev/axelera0 did not appear within 1 s"* ]]
+}
+
+@test "a dangling link is not a device" {
+	ln -s accel0 "$ROOT/dev/axelera0"
+	slam wait-device --timeout 0
+	[ "$status" -eq 4 ]
+}
+
+@test "the device and timeout come from the command line and the config" {
+	: >"$ROOT/dev/metis-0000:01:00"
+	cmdline rd.rpi_hw.device=/dev/metis-0000:01:00 rd.rpi_hw.timeout=0
+	slam wait-device
+	[ "$status" -eq 0 ]
+	cmdline rd.rpi_hw.timeout=0
+	slam wait-device
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"within 0 s"* ]]
+	slam wait-device --timeout 0 /dev/metis-0000:01:00
+	[ "$status" -eq 0 ]
+}
