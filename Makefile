@@ -61,8 +61,10 @@ KMOD_STATIC  ?= $(RPI_HW_CACHE)/kmod-$(ARCH)
 PKG_CONFIG   ?= pkg-config
 ifeq ($(STATIC),1)
 DEP_CFLAGS   := -I$(KMOD_STATIC)/include $(shell $(PKG_CONFIG) --cflags blkid 2>/dev/null)
-DEP_LIBS     := -static -L$(KMOD_STATIC)/lib -lkmod -lzstd -llzma -lz -lfdt -lblkid
+DEP_LIBS     := -static -Wl,--gc-sections -L$(KMOD_STATIC)/lib -lkmod -lzstd -llzma -lz \
+                -lfdt -lblkid
 STATIC_DEPS  := $(KMOD_STATIC)/lib/libkmod.a
+ALL_CFLAGS   += -ffunction-sections -fdata-sections
 else
 DEP_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libkmod blkid 2>/dev/null)
 DEP_LIBS     := $(shell $(PKG_CONFIG) --libs libkmod blkid 2>/dev/null) -lfdt

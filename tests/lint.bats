@@ -70,3 +70,13 @@ include_flags() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+@test "man pages render without warnings" {
+	mapfile -t pages < <(tree_files | grep -E '^docs/man/.*\.[1-8]$')
+	[ "${#pages[@]}" -gt 0 ]
+	for page in "${pages[@]}"; do
+		run groff -man -ww -z "$page"
+		echo "$page: $output"
+		[ -z "$output" ]
+	done
+}

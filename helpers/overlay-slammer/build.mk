@@ -12,7 +12,7 @@ UNIT_TESTS   += $(addprefix $(B)/tests/unit-,$(SLAMMER_TESTS))
 INSTALL      += install-slammer
 UNINSTALL    += uninstall-slammer
 
-$(B)/obj/slammer/%.o: $(SLAMMER_DIR)/%.c $(wildcard $(SLAMMER_DIR)/*.h) | $(STATIC_DEPS)
+$(B)/obj/slammer/%.o: $(SLAMMER_DIR)/%.c $(wildcard $(SLAMMER_DIR)/*.h) Makefile | $(STATIC_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
 
