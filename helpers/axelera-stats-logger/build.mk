@@ -7,12 +7,12 @@ PROGRAMS  += $(B)/axelera-stats-logger
 INSTALL   += install-axelera-stats-logger
 UNINSTALL += uninstall-axelera-stats-logger
 
-$(B)/axelera-stats-logger: $(STATSLOG_OBJS) $(B)/libaccel.a
+$(B)/axelera-stats-logger: $(STATSLOG_OBJS) $(B)/librpihw.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
 $(B)/obj/stats-logger/%.o: helpers/axelera-stats-logger/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ihelpers/libaccel -DSYSCONFDIR='"$(SYSCONFDIR)"' -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Ihelpers/lib -DSYSCONFDIR='"$(SYSCONFDIR)"' -MMD -MP -c -o $@ $<
 
 .PHONY: install-axelera-stats-logger uninstall-axelera-stats-logger
 install-axelera-stats-logger: $(B)/axelera-stats-logger

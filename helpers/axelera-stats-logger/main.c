@@ -13,11 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "config.h"
 #include "hwids.h"
 #include "sample.h"
 #include "sink.h"
-#include "sysroot.h"
+#include "fsutil.h"
+#include "util.h"
 #include "track.h"
 
 #ifndef VERSION
@@ -43,7 +44,7 @@ struct options {
 struct logger {
 	const struct options *o;
 	struct sink sink;
-	struct ax_conf conf;
+	struct config conf;
 	struct hwid_table ids;
 	struct tracker track;
 };
@@ -180,7 +181,7 @@ static int load_config(struct logger *lg)
 	char path[PATH_MAX];
 	int r;
 
-	conf_init(&lg->conf);
+	config_init(&lg->conf);
 	if (lg->o->config) {
 		if (access(lg->o->config, R_OK) < 0) {
 			r = -errno;
@@ -188,12 +189,12 @@ static int load_config(struct logger *lg)
 			return r;
 		}
 		snprintf(path, sizeof(path), "%s", lg->o->config);
-	} else if (ax_path(path, sizeof(path), lg->o->sysroot, SYSCONFDIR "/rpi-hardware.conf") <
+	} else if (root_path(path, sizeof(path), lg->o->sysroot, SYSCONFDIR "/rpi-hardware.conf") <
 		   0) {
 		fprintf(stderr, PROG ": --sysroot path too long\n");
 		return -ENAMETOOLONG;
 	}
-	r = conf_load(&lg->conf, path, config_warning, lg);
+	r = config_load_file(&lg->conf, path, config_warning, lg);
 	if (r < 0)
 		sink_line(&lg->sink, LOG_WARNING, "event=config-warning cannot read %s (%s); "
 			  "defaults used", path, strerror(-r));
@@ -386,7 +387,7 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) < 0)
 		return EXIT_USAGE;
-	r = ax_check_sysroot(o.sysroot);
+	r = root_check(o.sysroot);
 	if (r < 0) {
 		fprintf(stderr, PROG ": --sysroot %s: %s\n", o.sysroot, strerror(-r));
 		return EXIT_USAGE;

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <syslog.h>
 
-#include "sysroot.h"
+#include "fsutil.h"
+#include "util.h"
 
 static const char *const gen_speed[] = { "unknown", "2.5GT/s",	"5.0GT/s", "8.0GT/s",
 					 "16.0GT/s", "32.0GT/s", "64.0GT/s" };
@@ -18,7 +19,7 @@ bool sample_node_present(const char *sysroot, const char *device)
 	char path[4096];
 	struct stat st;
 
-	return ax_path(path, sizeof(path), sysroot, device) == 0 && stat(path, &st) == 0;
+	return root_path(path, sizeof(path), sysroot, device) == 0 && stat(path, &st) == 0;
 }
 
 /* Appends to buf at *used; output that does not fit is cut, never overrun. */

@@ -1,30 +1,31 @@
 # overlay-slammer: the static helper, its unit tests and its installation.
 
 SLAMMER_DIR  := helpers/overlay-slammer
-SLAMMER_SRCS := actions.c bootdev.c check.c cmdline.c config.c configfs.c context.c dtbo.c \
-                fsutil.c log.c manifest.c modules.c sha256.c source.c status.c wait.c
+SLAMMER_SRCS := actions.c bootdev.c check.c configfs.c context.c dtbo.c log.c manifest.c \
+                modules.c sha256.c source.c status.c wait.c
 SLAMMER_OBJS := $(addprefix $(B)/obj/slammer/,$(SLAMMER_SRCS:.c=.o))
 SLAMMER_MAIN := $(B)/obj/slammer/main.o
-SLAMMER_TESTS := cmdline config dtbo manifest sha256 fsutil
+SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo manifest sha256)
+SLAMMER_LIBS := $(B)/librpihw.a
 
 PROGRAMS     += $(B)/overlay-slammer
-UNIT_TESTS   += $(addprefix $(B)/tests/unit-,$(SLAMMER_TESTS))
+UNIT_TESTS   += $(SLAMMER_TESTS)
 INSTALL      += install-slammer
 UNINSTALL    += uninstall-slammer
 
-$(B)/obj/slammer/%.o: $(SLAMMER_DIR)/%.c $(wildcard $(SLAMMER_DIR)/*.h) Makefile | $(STATIC_DEPS)
+$(B)/obj/slammer/%.o: $(SLAMMER_DIR)/%.c Makefile | $(STATIC_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Ihelpers/lib -MMD -MP -c -o $@ $<
 
-$(B)/obj/slammer/test-%.o: $(SLAMMER_DIR)/tests/test-%.c $(wildcard $(SLAMMER_DIR)/*.h) | $(STATIC_DEPS)
+$(B)/obj/slammer/test-%.o: $(SLAMMER_DIR)/tests/test-%.c Makefile | $(STATIC_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -I$(SLAMMER_DIR) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Ihelpers/lib -I$(SLAMMER_DIR) -MMD -MP -c -o $@ $<
 
-$(B)/overlay-slammer: $(SLAMMER_MAIN) $(SLAMMER_OBJS)
+$(B)/overlay-slammer: $(SLAMMER_MAIN) $(SLAMMER_OBJS) $(SLAMMER_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 # Unit tests link the same objects dynamically: they need cmocka, not a static binary.
-$(B)/tests/unit-%: $(B)/obj/slammer/test-%.o $(SLAMMER_OBJS)
+$(SLAMMER_TESTS): $(B)/tests/unit-%: $(B)/obj/slammer/test-%.o $(SLAMMER_OBJS) $(SLAMMER_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(filter-out -static,$(DEP_LIBS)) $(CMOCKA_LIBS)
 
@@ -43,3 +44,5 @@ uninstall-slammer:
 		rm -f $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf
 
 .PHONY: install-slammer uninstall-slammer
+
+-include $(SLAMMER_OBJS:.o=.d) $(SLAMMER_MAIN:.o=.d)

@@ -15,21 +15,32 @@
 /* The kernel keeps about 1 KiB per record; longer lines are cut, not split. */
 #define LOG_LINE_MAX 976
 
-static int kmsg_fd = -1;
+/* The kernel rate-limits each open /dev/kmsg file to 10 lines per 5 s: a boot logs
+ * more, so every line gets a fresh open. */
+static char kmsg[4096];
 static bool debug_on;
 static bool quiet_on;
 
 void log_open(const char *kmsg_path)
 {
-	log_close();
-	kmsg_fd = open(kmsg_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+	if ((size_t)snprintf(kmsg, sizeof(kmsg), "%s", kmsg_path) >= sizeof(kmsg))
+		kmsg[0] = '\0';
 }
 
 void log_close(void)
 {
-	if (kmsg_fd >= 0)
-		close(kmsg_fd);
-	kmsg_fd = -1;
+	kmsg[0] = '\0';
+}
+
+/* A read-only or missing /dev/kmsg must not stop the boot: stderr has the line. */
+static void write_kmsg(const char *rec, size_t len)
+{
+	int fd = open(kmsg, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0 || write(fd, rec, len) < 0)
+		kmsg[0] = '\0';
+	if (fd >= 0)
+		close(fd);
 }
 
 void log_set_debug(bool on)
@@ -67,13 +78,10 @@ void log_msg(int prio, const char *fmt, ...)
 			*p = ' ';
 	if (!quiet_on || prio <= LOG_WARNING)
 		fprintf(stderr, LOG_PREFIX ": %s\n", line);
-	if (kmsg_fd >= 0) {
+	if (kmsg[0]) {
 		n = snprintf(rec, sizeof(rec), "<%d>" LOG_PREFIX ": %s\n", prio, line);
-		if (n > 0 && write(kmsg_fd, rec, strnlen(rec, sizeof(rec))) < 0) {
-			/* A read-only or full /dev/kmsg must not stop the boot; stderr has it. */
-			close(kmsg_fd);
-			kmsg_fd = -1;
-		}
+		if (n > 0)
+			write_kmsg(rec, strnlen(rec, sizeof(rec)));
 	}
 out:
 	errno = saved;

@@ -240,24 +240,22 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
+static void warn_config(void *userdata, const char *msg)
+{
+	(void)userdata;
+	log_warn("%s", msg);
+}
+
 static void load_config(struct context *ctx)
 {
-	_cleanup_(freep) void *buf = NULL;
-	char path[PATH_MAX];
-	size_t len;
-	int r;
+	int r = config_load_file(&ctx->cfg, ctx->config_path, warn_config, NULL);
 
-	r = read_file(ctx->config_path, CONFIG_FILE_MAX, &buf, &len);
-	if (r == 0)
-		config_parse_file(&ctx->cfg, buf, len, ctx->config_path);
-	else if (r != -ENOENT)
+	if (r < 0)
 		log_warn("cannot read %s: %s; using the defaults", ctx->config_path,
 			 r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
-	free(buf);
-	buf = NULL;
-	if (context_path(ctx, "/proc/cmdline", path, sizeof(path)) == 0 &&
-	    read_file(path, CONFIG_FILE_MAX, &buf, &len) == 0)
-		config_parse_cmdline(&ctx->cfg, buf, len);
+	r = config_load_cmdline(&ctx->cfg, ctx->root, warn_config, NULL);
+	if (r < 0)
+		log_warn("cannot read the kernel command line: %s", strerror(-r));
 }
 
 static int set_root(struct context *ctx, const char *dir, char *buf)

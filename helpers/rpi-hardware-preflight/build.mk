@@ -7,12 +7,12 @@ PROGRAMS  += $(B)/rpi-hardware-preflight
 INSTALL   += install-rpi-hardware-preflight
 UNINSTALL += uninstall-rpi-hardware-preflight
 
-$(B)/rpi-hardware-preflight: $(PREFLIGHT_OBJS) $(B)/libaccel.a
+$(B)/rpi-hardware-preflight: $(PREFLIGHT_OBJS) $(B)/librpihw.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS)
 
 $(B)/obj/preflight/%.o: helpers/rpi-hardware-preflight/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ihelpers/libaccel -DSYSCONFDIR='"$(SYSCONFDIR)"' -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Ihelpers/lib -DSYSCONFDIR='"$(SYSCONFDIR)"' -MMD -MP -c -o $@ $<
 
 .PHONY: install-rpi-hardware-preflight uninstall-rpi-hardware-preflight
 install-rpi-hardware-preflight: $(B)/rpi-hardware-preflight

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "preflight.h"
-#include "sysroot.h"
+#include "fsutil.h"
+#include "util.h"
 
 #define GROUP_FILE_MAX ((size_t)256 * 1024)
 
@@ -38,14 +39,14 @@ static int resolve(const char *sysroot, const char *link, const char *target, ch
 	int n;
 
 	if (target[0] == '/')
-		return ax_path(out, size, sysroot, target);
+		return root_path(out, size, sysroot, target);
 	n = snprintf(dir, sizeof(dir), "%s", link);
 	if (n < 0 || (size_t)n >= sizeof(dir))
 		return -ENAMETOOLONG;
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	return ax_join(out, size, slash ? dir : ".", target);
+	return path_join(out, size, slash ? dir : ".", target);
 }
 
 /* Line "name:x:gid:..." of SYSROOT/etc/group: gid of name, or name of gid. */
@@ -53,14 +54,14 @@ static int group_lookup(const char *sysroot, const char *name, long *gid, char *
 			size_t name_size)
 {
 	char path[4096], *text, *line, *save = NULL;
-	int r = ax_path(path, sizeof(path), sysroot, "/etc/group");
+	int r = root_path(path, sizeof(path), sysroot, "/etc/group");
 
 	if (r < 0)
 		return r;
 	text = malloc(GROUP_FILE_MAX);
 	if (!text)
 		return -ENOMEM;
-	r = ax_read_small(path, text, GROUP_FILE_MAX);
+	r = read_text_file(path, text, GROUP_FILE_MAX);
 	if (r < 0)
 		goto out;
 	r = -ENOENT;
@@ -133,7 +134,7 @@ static void check_access(struct preflight *p, const char *shown, const struct st
  * that test trees need no privilege to build. */
 static bool is_node(const struct preflight *p, const struct stat *st)
 {
-	return S_ISCHR(st->st_mode) || (ax_faked(p->sysroot) && S_ISREG(st->st_mode));
+	return S_ISCHR(st->st_mode) || (root_is_fake(p->sysroot) && S_ISREG(st->st_mode));
 }
 
 static void check_link(struct preflight *p, const char *path, const char *shown)
@@ -178,7 +179,7 @@ void check_device_node(struct preflight *p)
 	char path[4096];
 	struct stat st;
 
-	if (ax_path(path, sizeof(path), p->sysroot, shown) < 0) {
+	if (root_path(path, sizeof(path), p->sysroot, shown) < 0) {
 		report_add(&p->rep, V_FAIL, "device-node", NULL, "path of %s too long", shown);
 		return;
 	}

@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 
 #include "preflight.h"
-#include "sysroot.h"
+#include "fsutil.h"
+#include "util.h"
 
 #define OVERLAYS_DIR "/sys/kernel/config/device-tree/overlays"
 #define MEMINFO_MAX ((size_t)64 * 1024)
@@ -21,7 +22,7 @@ static void check_one_overlay(struct preflight *p, const char *dir, const char *
 		report_add(&p->rep, V_FAIL, "overlay", NULL, "%s: path too long", name);
 		return;
 	}
-	r = ax_read_small(path, status, sizeof(status));
+	r = read_text_file(path, status, sizeof(status));
 	if (r >= 0 && strcmp(status, "applied") == 0) {
 		report_add(&p->rep, V_PASS, "overlay", NULL, "%s applied", name);
 	} else if (r >= 0) {
@@ -52,7 +53,7 @@ void check_overlays(struct preflight *p)
 			   "disabled by enable=0 or rd.rpi_hw=0; overlays not checked");
 		return;
 	}
-	if (ax_path(dir, sizeof(dir), p->sysroot, OVERLAYS_DIR) < 0) {
+	if (root_path(dir, sizeof(dir), p->sysroot, OVERLAYS_DIR) < 0) {
 		report_add(&p->rep, V_FAIL, "overlay", NULL, "sysroot path too long");
 		return;
 	}
@@ -63,8 +64,8 @@ void check_overlays(struct preflight *p)
 			   "device tree", OVERLAYS_DIR);
 		return;
 	}
-	for (size_t i = 0; i < p->conf.n_overlays; i++)
-		check_one_overlay(p, dir, p->conf.overlays[i]);
+	for (size_t i = 0; i < p->conf.overlays.n; i++)
+		check_one_overlay(p, dir, p->conf.overlays.names[i]);
 }
 
 /* "Key:   12345 kB" of /proc/meminfo, in kB. */
@@ -92,10 +93,10 @@ void check_cma(struct preflight *p)
 {
 	unsigned long long total = 0, free_kb = 0;
 	char path[4096], *text = calloc(1, MEMINFO_MAX);
-	int r = text ? ax_path(path, sizeof(path), p->sysroot, "/proc/meminfo") : -ENOMEM;
+	int r = text ? root_path(path, sizeof(path), p->sysroot, "/proc/meminfo") : -ENOMEM;
 
 	if (r == 0)
-		r = ax_read_small(path, text, MEMINFO_MAX);
+		r = read_text_file(path, text, MEMINFO_MAX);
 	if (r < 0) {
 		report_add(&p->rep, V_WARN, "cma", NULL, "cannot read /proc/meminfo: %s",
 			   strerror(-r));

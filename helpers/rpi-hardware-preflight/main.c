@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "preflight.h"
-#include "sysroot.h"
+#include "fsutil.h"
+#include "util.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
@@ -126,22 +127,22 @@ static int load_config(struct preflight *p, const struct options *o)
 	char path[PATH_MAX];
 	int r;
 
-	conf_init(&p->conf);
+	config_init(&p->conf);
 	if (o->config) {
 		if (access(o->config, R_OK) < 0) {
 			fprintf(stderr, PROG ": %s: %s\n", o->config, strerror(errno));
 			return -errno;
 		}
 		snprintf(path, sizeof(path), "%s", o->config);
-	} else if (ax_path(path, sizeof(path), p->sysroot, SYSCONFDIR "/rpi-hardware.conf") < 0) {
+	} else if (root_path(path, sizeof(path), p->sysroot, SYSCONFDIR "/rpi-hardware.conf") < 0) {
 		fprintf(stderr, PROG ": --sysroot path too long\n");
 		return -ENAMETOOLONG;
 	}
-	r = conf_load(&p->conf, path, config_warning, p);
+	r = config_load_file(&p->conf, path, config_warning, p);
 	if (r < 0)
 		report_add(&p->rep, V_WARN, "config", NULL, "cannot read %s (%s); defaults used",
 			   path, strerror(-r));
-	r = conf_load_cmdline(&p->conf, p->sysroot, config_warning, p);
+	r = config_load_cmdline(&p->conf, p->sysroot, config_warning, p);
 	if (r < 0)
 		report_add(&p->rep, V_WARN, "config", NULL,
 			   "cannot read /proc/cmdline (%s); its overrides are not applied",
@@ -193,7 +194,7 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) < 0)
 		return EXIT_USAGE;
-	r = ax_check_sysroot(o.sysroot);
+	r = root_check(o.sysroot);
 	if (r < 0) {
 		fprintf(stderr, PROG ": --sysroot %s: %s\n", o.sysroot, strerror(-r));
 		return EXIT_USAGE;

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "conf.h"
+#include "config.h"
 #include "hwids.h"
 #include "report.h"
 
@@ -15,7 +15,7 @@
 
 struct preflight {
 	const char *sysroot;
-	struct ax_conf conf;
+	struct config conf;
 	struct hwid_table ids;
 	unsigned cma_min_mib;
 	bool metis_found; /* set by check_pci, read by check_overlays */

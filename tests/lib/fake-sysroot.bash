@@ -45,12 +45,17 @@ _fake_sysroot_mounted() {
 	awk -v m="$1" '$2 == m { found = 1 } END { exit !found }' /proc/self/mounts
 }
 
-# True while PID runs (not a zombie) and is a fake-configfs.
-_fake_sysroot_alive() {
+# True while PID runs (not a zombie).
+_fake_sysroot_running() {
 	local stat
 	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
 	stat=${stat##*) }
-	[[ ${stat%% *} != Z ]] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null |
+	[[ ${stat%% *} != Z ]]
+}
+
+# True while PID runs and is a fake-configfs (not a reused pid).
+_fake_sysroot_alive() {
+	_fake_sysroot_running "$1" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null |
 		grep -q fake-configfs
 }
 
@@ -88,7 +93,8 @@ start_fake_configfs() {
 	echo "$pid" >"$root/fake-configfs.pid"
 	for ((i = 0; i < 200; i++)); do
 		[[ -d $mnt/device-tree/overlays ]] && break
-		if ! _fake_sysroot_alive "$pid"; then
+		# Until it has called exec, the child still runs as a copy of bash.
+		if ! _fake_sysroot_running "$pid"; then
 			echo "start_fake_configfs: fake-configfs exited before mounting:" >&2
 			cat "$root/fake-configfs.err" >&2
 			stop_fake_configfs "$root" 2>/dev/null

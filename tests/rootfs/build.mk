@@ -1,12 +1,8 @@
-# Tests of the root-filesystem tools: cmocka unit tests of libaccel and the
+# Tests of the root-filesystem tools: cmocka unit tests of the
 # pre-flight report, and the syslog sink the logger's bats suite uses.
 
-UNIT_TESTS += $(B)/tests/unit-libaccel $(B)/tests/unit-preflight-report
+UNIT_TESTS += $(B)/tests/unit-preflight-report
 TEST_TOOLS += $(B)/tests/syslog-sink
-
-$(B)/tests/unit-libaccel: tests/rootfs/unit-libaccel.c $(B)/libaccel.a
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Ihelpers/libaccel -o $@ $< $(B)/libaccel.a $(ALL_LDFLAGS) $(CMOCKA_LIBS)
 
 $(B)/tests/unit-preflight-report: tests/rootfs/unit-preflight-report.c \
 		helpers/rpi-hardware-preflight/report.c helpers/rpi-hardware-preflight/report.h

@@ -131,3 +131,14 @@ setup() {
 	[[ "$output" == *"larger than 64 KiB; using the defaults"* ]]
 	[[ "$output" == *"exaviz-cruiser"* ]]
 }
+
+@test "options from /etc/cmdline.d come first, the kernel's own command line last" {
+	mkdir -p "$ROOT/etc/cmdline.d"
+	echo "rd.rpi_hw.timeout=7 rd.rpi_hw.device=/dev/accel0" >"$ROOT/etc/cmdline.d/10-a.conf"
+	echo "rd.rpi_hw.timeout=8" >"$ROOT/etc/cmdline.d/20-b.conf"
+	echo "rd.rpi_hw.timeout=99" >"$ROOT/etc/cmdline.d/30-c.txt"
+	cmdline rd.rpi_hw.device=/dev/accel1
+	run "$SLAMMER" --sysroot "$ROOT" wait-device
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"/dev/accel1 did not appear within 8 s"* ]]
+}

@@ -35,6 +35,7 @@ write_manifest() {
 # Mounts the configfs stand-in with the CM5 base as the kernel's live tree.
 start_kernel() {
 	start_fake_configfs "$ROOT" --base "$FIX/cm5-base.dtbo" "$@"
+	# shellcheck disable=SC2034 # used by the suites
 	CFS="$ROOT/sys/kernel/config/device-tree/overlays"
 	KLOG="$ROOT/fake-configfs.log"
 }

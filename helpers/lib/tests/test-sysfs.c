@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests of libaccel: link speeds, AER counters, hardware-ids, configuration. */
+/* Unit tests of the sysfs readers: link speeds, AER counters, the hardware-ids table. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,10 +10,9 @@
 
 #include <cmocka.h>
 
-#include "conf.h"
 #include "hwids.h"
 #include "pcidev.h"
-#include "sysroot.h"
+#include "util.h"
 
 static void test_speed_gen(void **state)
 {
@@ -110,114 +109,6 @@ static void test_hwids_errors(void **state)
 	expect_bad_table("acc/el 0x1f9d any x d\n", "ids line 1: kind is not a plain word");
 }
 
-struct warnings {
-	int n;
-	char last[512];
-};
-
-static void collect(void *ctx, const char *msg)
-{
-	struct warnings *w = ctx;
-
-	w->n++;
-	snprintf(w->last, sizeof(w->last), "%s", msg);
-}
-
-static void test_conf_defaults_and_values(void **state)
-{
-	const char *text = "# comment\n\n  overlays = \"a-b, c.d ,a-b\"  \n"
-			   "device=/dev/metis0\nenable=no\ntimeout=5\naccounts=x\n";
-	struct warnings w = { 0 };
-	struct ax_conf c;
-
-	(void)state;
-	conf_init(&c);
-	assert_true(c.enable);
-	assert_int_equal(c.n_overlays, 2);
-	assert_string_equal(c.overlays[0], "exaviz-cruiser");
-	assert_string_equal(c.overlays[1], "axelera-metis");
-	assert_string_equal(c.device, "/dev/axelera0");
-	assert_int_equal(conf_parse(&c, text, strlen(text), "f", collect, &w), 0);
-	assert_int_equal(w.n, 0);
-	assert_false(c.enable);
-	assert_int_equal(c.n_overlays, 2);
-	assert_string_equal(c.overlays[0], "a-b");
-	assert_string_equal(c.overlays[1], "c.d");
-	assert_string_equal(c.device, "/dev/metis0");
-}
-
-static void expect_conf_warning(const char *text, const char *message)
-{
-	struct warnings w = { 0 };
-	struct ax_conf c;
-
-	conf_init(&c);
-	assert_int_equal(conf_parse(&c, text, strlen(text), "f", collect, &w), 1);
-	assert_int_equal(w.n, 1);
-	assert_string_equal(w.last, message);
-	/* The default stays. */
-	assert_string_equal(c.device, "/dev/axelera0");
-	assert_int_equal(c.n_overlays, 2);
-	assert_true(c.enable);
-}
-
-static void test_conf_warnings(void **state)
-{
-	(void)state;
-	expect_conf_warning("device=axelera0\n",
-			    "f line 1: device='axelera0' ignored: not a plain path under /dev");
-	expect_conf_warning("\ndevice=/dev/../etc/shadow\n",
-			    "f line 2: device='/dev/../etc/shadow' ignored: not a plain path under /dev");
-	expect_conf_warning("overlays=a,../b\n",
-			    "f line 1: overlays='a,../b' ignored: not a plain overlay name "
-			    "(letters, digits, '.', '_', '-')");
-	expect_conf_warning("enable=maybe\n",
-			    "f line 1: enable='maybe' ignored: not a boolean (0 or 1)");
-	expect_conf_warning("devcie=/dev/x\n", "f line 1: unknown key 'devcie'; ignored");
-	expect_conf_warning("just words\n", "f line 1: 'just words' is not key=value; ignored");
-}
-
-static void test_conf_cmdline(void **state)
-{
-	const char *cmdline = "console=ttyAMA10 rd.rpi_hw.overlays=\"x,y\" rd.rpi_hw=0 "
-			      "rd.rpi_hw.device=/dev/accel/accel0 rd.rpi_hw.timeout=3\n";
-	struct warnings w = { 0 };
-	struct ax_conf c;
-
-	(void)state;
-	conf_init(&c);
-	assert_int_equal(conf_parse_cmdline(&c, cmdline, strlen(cmdline), collect, &w), 0);
-	assert_false(c.enable);
-	assert_int_equal(c.n_overlays, 2);
-	assert_string_equal(c.overlays[0], "x");
-	assert_string_equal(c.overlays[1], "y");
-	assert_string_equal(c.device, "/dev/accel/accel0");
-	/* Words after "--" belong to init, not the kernel. */
-	conf_init(&c);
-	assert_int_equal(conf_parse_cmdline(&c, "-- rd.rpi_hw=0", 14, collect, &w), 0);
-	assert_true(c.enable);
-	assert_int_equal(conf_parse_cmdline(&c, "rd.rpi_hw.device=tty", 20, collect, &w), 1);
-	assert_string_equal(w.last, "kernel command line: rd.rpi_hw.device='tty' ignored: "
-				    "not a plain path under /dev");
-}
-
-static void test_paths(void **state)
-{
-	char out[32];
-
-	(void)state;
-	assert_int_equal(ax_path(out, sizeof(out), NULL, "/sys/x"), 0);
-	assert_string_equal(out, "/sys/x");
-	assert_int_equal(ax_path(out, sizeof(out), "/", "/sys/x"), 0);
-	assert_string_equal(out, "/sys/x");
-	assert_int_equal(ax_path(out, sizeof(out), "/tmp/r/", "/sys/x"), 0);
-	assert_string_equal(out, "/tmp/r/sys/x");
-	assert_int_equal(ax_path(out, 8, "/tmp/r", "/sys/x"), -ENAMETOOLONG);
-	assert_false(ax_faked("/"));
-	assert_false(ax_faked(NULL));
-	assert_true(ax_faked("/tmp/r"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,11 +117,7 @@ int main(void)
 		cmocka_unit_test(test_aer_total),
 		cmocka_unit_test(test_hwids_builtin),
 		cmocka_unit_test(test_hwids_errors),
-		cmocka_unit_test(test_conf_defaults_and_values),
-		cmocka_unit_test(test_conf_warnings),
-		cmocka_unit_test(test_conf_cmdline),
-		cmocka_unit_test(test_paths),
 	};
 
-	return cmocka_run_group_tests_name("libaccel", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sysfs", tests, NULL, NULL);
 }

@@ -8,24 +8,81 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "log.h"
 
+struct warnings {
+	int n;
+	char last[512];
+};
+
+static void collect(void *userdata, const char *msg)
+{
+	struct warnings *w = userdata;
+
+	w->n++;
+	snprintf(w->last, sizeof(w->last), "%s", msg);
+}
+
+/* Parses text; every ignored line must have been reported exactly once. */
 static struct config parsed_file(const char *text, int expect_ignored)
 {
+	struct warnings w = { 0 };
 	struct config c;
 
 	config_init(&c);
-	assert_int_equal(config_parse_file(&c, text, strlen(text), "test.conf"), expect_ignored);
+	assert_int_equal(config_parse_file(&c, text, strlen(text), "test.conf", collect, &w),
+			 expect_ignored);
+	assert_int_equal(w.n, expect_ignored);
 	return c;
 }
 
 static struct config parsed_cmdline(const char *text, int expect_ignored)
 {
+	struct warnings w = { 0 };
 	struct config c;
 
 	config_init(&c);
-	assert_int_equal(config_parse_cmdline(&c, text, strlen(text)), expect_ignored);
+	assert_int_equal(config_parse_cmdline(&c, text, strlen(text), collect, &w), expect_ignored);
+	assert_int_equal(w.n, expect_ignored);
 	return c;
+}
+
+static void expect_warning(const char *text, const char *message)
+{
+	struct warnings w = { 0 };
+	struct config c;
+
+	config_init(&c);
+	assert_int_equal(config_parse_file(&c, text, strlen(text), "f", collect, &w), 1);
+	assert_string_equal(w.last, message);
+	/* The default stays. */
+	assert_string_equal(c.device, "/dev/axelera0");
+	assert_int_equal(c.overlays.n, 2);
+	assert_true(c.enable);
+}
+
+/* Each warning names the file, the line, the key and the reason. */
+static void test_warning_text(void **state)
+{
+	struct warnings w = { 0 };
+	struct config c;
+
+	(void)state;
+	expect_warning("device=axelera0\n",
+		       "f line 1: device='axelera0' ignored: not a plain path under /dev");
+	expect_warning("\ndevice=/dev/../etc/shadow\n",
+		       "f line 2: device='/dev/../etc/shadow' ignored: not a plain path under /dev");
+	expect_warning("overlays=a,../b\n", "f line 1: overlays='a,../b' ignored: not a plain "
+					    "overlay name (letters, digits, '.', '_', '-')");
+	expect_warning("enable=maybe\n", "f line 1: enable='maybe' ignored: not a boolean (0 or 1)");
+	expect_warning("devcie=/dev/x\n", "f line 1: unknown key 'devcie'; ignored");
+	expect_warning("just words\n", "f line 1: 'just words' is not key=value; ignored");
+	expect_warning("timeout=\001\033[2J\n",
+		       "f line 1: timeout='??[2J' ignored: not a number of seconds from 0 to 600");
+	config_init(&c);
+	assert_int_equal(config_parse_cmdline(&c, "rd.rpi_hw.device=tty", 20, collect, &w), 1);
+	assert_string_equal(w.last, "kernel command line: rd.rpi_hw.device='tty' ignored: "
+				    "not a plain path under /dev");
+	assert_int_equal(config_parse_cmdline(&c, "rd.rpi_hw.x=1", 13, NULL, NULL), 1);
 }
 
 static void test_defaults(void **state)
@@ -93,7 +150,7 @@ static void test_file_nul_byte(void **state)
 
 	(void)state;
 	config_init(&c);
-	assert_int_equal(config_parse_file(&c, text, sizeof(text) - 1, "t"), 1);
+	assert_int_equal(config_parse_file(&c, text, sizeof(text) - 1, "t", NULL, NULL), 1);
 	assert_int_equal(c.timeout_s, 5);
 	assert_false(c.strict);
 }
@@ -204,8 +261,8 @@ int main(void)
 		cmocka_unit_test(test_blacklists_add_up),
 		cmocka_unit_test(test_list_limits),
 		cmocka_unit_test(test_name_rules),
+		cmocka_unit_test(test_warning_text),
 	};
 
-	log_set_quiet(true);
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -30,16 +30,31 @@ struct config {
 	char bootdev[PATH_LEN_MAX + 1]; /* empty: the usual firmware partition labels */
 };
 
+/* Receives one warning line naming the file, line and key (or the option). */
+typedef void (*config_warn_fn)(void *userdata, const char *msg);
+
 void config_init(struct config *c);
 
-/* Applies a configuration file held in buf. A malformed line or value is logged
- * as a warning naming the file, line and key, and the earlier value is kept.
+/* Applies a configuration file held in buf. A malformed line or value is reported
+ * through warn (which may be NULL) and the earlier value is kept.
  * Returns the number of lines ignored. */
-int config_parse_file(struct config *c, const char *buf, size_t len, const char *origin);
+int config_parse_file(struct config *c, const char *buf, size_t len, const char *origin,
+		      config_warn_fn warn, void *userdata);
 
 /* Applies rd.rpi_hw and rd.rpi_hw.* from a kernel command line, and collects the
  * module blacklists. Same warning rule as the file. Returns words ignored. */
-int config_parse_cmdline(struct config *c, const char *buf, size_t len);
+int config_parse_cmdline(struct config *c, const char *buf, size_t len, config_warn_fn warn,
+			 void *userdata);
+
+/* Reads and applies the file at path (at most CONFIG_FILE_MAX bytes). A missing
+ * file leaves the defaults; other read errors return -errno (-EFBIG: too large). */
+int config_load_file(struct config *c, const char *path, config_warn_fn warn, void *userdata);
+
+/* Applies what dracut takes as the kernel command line, below ROOT:
+ * /etc/cmdline.d/\*.conf in name order, /etc/cmdline, then /proc/cmdline.
+ * Missing files are not an error. */
+int config_load_cmdline(struct config *c, const char *root, config_warn_fn warn,
+			void *userdata);
 
 /* A plain overlay name: letters, digits, '.', '_', '-', starting with a letter or
  * digit, at most NAME_LEN_MAX bytes. So no '/', no "..", nothing hidden. */

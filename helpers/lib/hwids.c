@@ -7,7 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sysroot.h"
+#include "fsutil.h"
+#include "util.h"
 
 #ifndef PKGLIBDIR
 #define PKGLIBDIR "/usr/lib/rpi-hardware"
@@ -162,7 +163,7 @@ static int load_file(struct hwid_table *t, const char *path, char *err, size_t e
 		snprintf(err, errsize, "%s: %s", path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	n = ax_read_small(path, buf, HWIDS_FILE_MAX);
+	n = read_text_file(path, buf, HWIDS_FILE_MAX);
 	if (n < 0) {
 		if (n != -ENOENT)
 			snprintf(err, errsize, "%s: %s", path, strerror(-n));
@@ -179,8 +180,8 @@ int hwids_load(struct hwid_table *t, const char *sysroot, char *err, size_t errs
 					     PKGLIBDIR "/hardware-ids" };
 	char path[4096];
 
-	for (size_t i = 0; i < AX_ARRAY_SIZE(files); i++) {
-		int r = ax_path(path, sizeof(path), sysroot, files[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		int r = root_path(path, sizeof(path), sysroot, files[i]);
 
 		if (r < 0) {
 			snprintf(err, errsize, "%s: %s", files[i], strerror(-r));

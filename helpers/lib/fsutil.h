@@ -7,7 +7,22 @@
 /* "dir/name" into out; -ENAMETOOLONG when it does not fit. */
 int path_join(char *out, size_t size, const char *dir, const char *name);
 
-/* Reads a small text file whole, NUL-terminated, trailing newlines dropped.
+/* Whether root names a tree other than the running system's ("/", "" and NULL
+ * do not). */
+bool root_is_fake(const char *root);
+
+/* root + path into out; a root that is not fake leaves path as it is.
+ * -ENAMETOOLONG when the result does not fit. */
+int root_path(char *out, size_t size, const char *root, const char *path);
+
+/* 0 when root is NULL or an existing directory; -ENOTDIR or -errno else. */
+int root_check(const char *root);
+
+/* The last component of a symbolic link's target ("../../bus/pci/drivers/metis"
+ * gives "metis"). -EINVAL when path is not a link, -ENAMETOOLONG, or -errno. */
+int link_basename(const char *path, char *buf, size_t size);
+
+/* Reads a small text file whole, NUL-terminated, trailing white space dropped.
  * Returns its length, -EFBIG when it does not fit in size - 1 bytes, or -errno. */
 int read_text_file(const char *path, char *buf, size_t size);
 

@@ -144,10 +144,28 @@ static void test_read_fd_whole_bound(void **state)
 	close(fds[0]);
 }
 
+static void test_paths(void **state)
+{
+	char out[32];
+
+	(void)state;
+	assert_int_equal(root_path(out, sizeof(out), NULL, "/sys/x"), 0);
+	assert_string_equal(out, "/sys/x");
+	assert_int_equal(root_path(out, sizeof(out), "/", "/sys/x"), 0);
+	assert_string_equal(out, "/sys/x");
+	assert_int_equal(root_path(out, sizeof(out), "/tmp/r/", "/sys/x"), 0);
+	assert_string_equal(out, "/tmp/r/sys/x");
+	assert_int_equal(root_path(out, 8, "/tmp/r", "/sys/x"), -ENAMETOOLONG);
+	assert_false(root_is_fake("/"));
+	assert_false(root_is_fake(NULL));
+	assert_true(root_is_fake("/tmp/r"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_join),
+		cmocka_unit_test(test_paths),
 		cmocka_unit_test_setup_teardown(test_read_beneath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_text_bounds, setup, teardown),
 		cmocka_unit_test(test_read_fd_whole_bound),

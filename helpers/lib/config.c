@@ -1,13 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmdline.h"
-#include "log.h"
+#include "fsutil.h"
 #include "util.h"
+
+struct warner {
+	config_warn_fn fn;
+	void *userdata;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void warnf(const struct warner *w, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!w->fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	w->fn(w->userdata, msg);
+}
 
 struct setting {
 	const char *key;
@@ -327,7 +349,7 @@ static const char *shown(const char *s, size_t n, char *buf, size_t size)
 }
 
 static int config_parse_line(struct config *c, const char *line, size_t n, const char *origin,
-			     unsigned lineno)
+			     unsigned lineno, const struct warner *w)
 {
 	char vbuf[80];
 	const char *key = line, *end, *eq, *val, *why = NULL;
@@ -340,7 +362,7 @@ static int config_parse_line(struct config *c, const char *line, size_t n, const
 	end = key + n;
 	eq = memchr(key, '=', n);
 	if (!eq) {
-		log_warn("%s line %u: '%s' is not key=value; ignored", origin, lineno,
+		warnf(w, "%s line %u: '%s' is not key=value; ignored", origin, lineno,
 			 shown(key, n, vbuf, sizeof(vbuf)));
 		return 1;
 	}
@@ -355,20 +377,22 @@ static int config_parse_line(struct config *c, const char *line, size_t n, const
 	if (!s) {
 		char kbuf[40];
 
-		log_warn("%s line %u: unknown key '%s'; ignored", origin, lineno,
+		warnf(w, "%s line %u: unknown key '%s'; ignored", origin, lineno,
 			 shown(key, klen, kbuf, sizeof(kbuf)));
 		return 1;
 	}
 	if (s->parse(c, val, vlen, &why) < 0) {
-		log_warn("%s line %u: %s='%s' ignored: %s", origin, lineno, s->key,
+		warnf(w, "%s line %u: %s='%s' ignored: %s", origin, lineno, s->key,
 			 shown(val, vlen, vbuf, sizeof(vbuf)), why);
 		return 1;
 	}
 	return 0;
 }
 
-int config_parse_file(struct config *c, const char *buf, size_t len, const char *origin)
+int config_parse_file(struct config *c, const char *buf, size_t len, const char *origin,
+		      config_warn_fn warn, void *userdata)
 {
+	const struct warner w = { warn, userdata };
 	unsigned lineno = 0;
 	int ignored = 0;
 	size_t i = 0;
@@ -380,10 +404,10 @@ int config_parse_file(struct config *c, const char *buf, size_t len, const char 
 			j++;
 		lineno++;
 		if (memchr(buf + i, '\0', j - i)) {
-			log_warn("%s line %u: contains a NUL byte; ignored", origin, lineno);
+			warnf(&w, "%s line %u: contains a NUL byte; ignored", origin, lineno);
 			ignored++;
 		} else {
-			ignored += config_parse_line(c, buf + i, j - i, origin, lineno);
+			ignored += config_parse_line(c, buf + i, j - i, origin, lineno, &w);
 		}
 		i = j + 1;
 	}
@@ -408,11 +432,10 @@ static int add_blacklist(struct config *c, const char *v, size_t n)
 	return 0;
 }
 
-static int cmdline_word(const struct cmdline_arg *a, void *userdata)
+static int cmdline_word(const struct cmdline_arg *a, struct config *c, const struct warner *w)
 {
 	static const char prefix[] = "rd.rpi_hw.";
 	const size_t plen = sizeof(prefix) - 1;
-	struct config *c = userdata;
 	char kbuf[48], vbuf[80];
 	const struct setting *s;
 	const char *why = NULL;
@@ -420,7 +443,7 @@ static int cmdline_word(const struct cmdline_arg *a, void *userdata)
 	if (cmdline_key_is(a, "module_blacklist") || cmdline_key_is(a, "modprobe.blacklist") ||
 	    cmdline_key_is(a, "rd.driver.blacklist")) {
 		if (a->value && add_blacklist(c, a->value, a->value_len) < 0)
-			log_warn("kernel command line: %.*s='%s' partly ignored: not a list of "
+			warnf(w, "kernel command line: %.*s='%s' partly ignored: not a list of "
 				 "module names, or more than 16", (int)a->key_len, a->key,
 				 shown(a->value, a->value_len, vbuf, sizeof(vbuf)));
 		return 0;
@@ -437,7 +460,7 @@ static int cmdline_word(const struct cmdline_arg *a, void *userdata)
 		return 0;
 	s = find_setting(a->key + plen, a->key_len - plen);
 	if (!s || !s->on_cmdline) {
-		log_warn("kernel command line: unknown option '%s'; ignored",
+		warnf(w, "kernel command line: unknown option '%s'; ignored",
 			 shown(a->key, a->key_len, kbuf, sizeof(kbuf)));
 		return 1;
 	}
@@ -449,7 +472,7 @@ static int cmdline_word(const struct cmdline_arg *a, void *userdata)
 		goto ignored;
 	return 0;
 ignored:
-	log_warn("kernel command line: %s='%s' ignored: %s",
+	warnf(w, "kernel command line: %s='%s' ignored: %s",
 		 shown(a->key, a->key_len, kbuf, sizeof(kbuf)),
 		 a->value ? shown(a->value, a->value_len, vbuf, sizeof(vbuf)) : "", why);
 	return 1;
@@ -457,6 +480,7 @@ ignored:
 
 struct cmdline_state {
 	struct config *c;
+	struct warner w;
 	int ignored;
 };
 
@@ -464,14 +488,77 @@ static int cmdline_count(const struct cmdline_arg *a, void *userdata)
 {
 	struct cmdline_state *st = userdata;
 
-	st->ignored += cmdline_word(a, st->c);
+	st->ignored += cmdline_word(a, st->c, &st->w);
 	return 0;
 }
 
-int config_parse_cmdline(struct config *c, const char *buf, size_t len)
+int config_parse_cmdline(struct config *c, const char *buf, size_t len, config_warn_fn warn,
+			 void *userdata)
 {
-	struct cmdline_state st = { c, 0 };
+	struct cmdline_state st = { c, { warn, userdata }, 0 };
 
 	cmdline_foreach(buf, len, cmdline_count, &st);
 	return st.ignored;
+}
+
+int config_load_file(struct config *c, const char *path, config_warn_fn warn, void *userdata)
+{
+	_cleanup_(freep) void *buf = NULL;
+	size_t len = 0;
+	int r = read_file(path, CONFIG_FILE_MAX, &buf, &len);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	config_parse_file(c, buf, len, path, warn, userdata);
+	return 0;
+}
+
+static int apply_cmdline_file(struct config *c, const char *root, const char *file,
+			      config_warn_fn warn, void *userdata)
+{
+	_cleanup_(freep) void *buf = NULL;
+	char path[4096];
+	size_t len = 0;
+	int r = root_path(path, sizeof(path), root, file);
+
+	if (r == 0)
+		r = read_file(path, CONFIG_FILE_MAX, &buf, &len);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	config_parse_cmdline(c, buf, len, warn, userdata);
+	return 0;
+}
+
+static int is_conf(const struct dirent *de)
+{
+	size_t n = strlen(de->d_name);
+
+	return n > 5 && strcmp(de->d_name + n - 5, ".conf") == 0;
+}
+
+/* dracut reads /etc/cmdline.d/\*.conf (where --kernel-cmdline puts its options),
+ * then /etc/cmdline, then /proc/cmdline; the last word of a key wins. */
+int config_load_cmdline(struct config *c, const char *root, config_warn_fn warn,
+			void *userdata)
+{
+	struct dirent **list = NULL;
+	char dir[4096], file[4096];
+	int n, r = root_path(dir, sizeof(dir), root, "/etc/cmdline.d");
+
+	n = r < 0 ? 0 : scandir(dir, &list, is_conf, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (snprintf(file, sizeof(file), "/etc/cmdline.d/%s", list[i]->d_name) <
+		    (int)sizeof(file))
+			apply_cmdline_file(c, root, file, warn, userdata);
+		free(list[i]);
+	}
+	free(list);
+	r = apply_cmdline_file(c, root, "/etc/cmdline", warn, userdata);
+	if (r == 0)
+		r = apply_cmdline_file(c, root, "/proc/cmdline", warn, userdata);
+	return r;
 }

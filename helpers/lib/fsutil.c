@@ -32,6 +32,34 @@ int path_join(char *out, size_t size, const char *dir, const char *name)
 	return 0;
 }
 
+bool root_is_fake(const char *root)
+{
+	return root && root[0] && strcmp(root, "/") != 0;
+}
+
+int root_path(char *out, size_t size, const char *root, const char *path)
+{
+	int n;
+
+	if (root_is_fake(root))
+		return path_join(out, size, root, path);
+	n = snprintf(out, size, "%s", path);
+	if (n < 0)
+		return -EINVAL;
+	return (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int root_check(const char *root)
+{
+	struct stat st;
+
+	if (!root)
+		return 0;
+	if (stat(root, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 int read_text_file(const char *path, char *buf, size_t size)
 {
 	_cleanup_(closep) int fd = -1;
@@ -66,7 +94,7 @@ int read_text_file(const char *path, char *buf, size_t size)
 			break;
 		len += (size_t)r;
 	}
-	while (len > 0 && buf[len - 1] == '\n')
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 		len--;
 	buf[len] = '\0';
 	return (int)len;
@@ -180,6 +208,30 @@ int write_all(int fd, const void *buf, size_t len)
 		p += w;
 		len -= (size_t)w;
 	}
+	return 0;
+}
+
+int link_basename(const char *path, char *buf, size_t size)
+{
+	char target[4096];
+	const char *base;
+	ssize_t n;
+	size_t bl;
+
+	n = readlink(path, target, sizeof(target));
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	bl = strlen(base);
+	if (bl + 1 > size)
+		return -ENAMETOOLONG;
+	memcpy(buf, base, bl + 1);
 	return 0;
 }
 

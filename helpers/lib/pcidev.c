@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sysroot.h"
+#include "fsutil.h"
+#include "util.h"
 
 static int parse_id(const char *s, unsigned *out)
 {
@@ -25,11 +26,11 @@ static int parse_id(const char *s, unsigned *out)
 static int read_id(const char *devdir, const char *attr, unsigned *out)
 {
 	char path[1024], buf[32];
-	int r = ax_join(path, sizeof(path), devdir, attr);
+	int r = path_join(path, sizeof(path), devdir, attr);
 
 	if (r < 0)
 		return r;
-	r = ax_read_small(path, buf, sizeof(buf));
+	r = read_text_file(path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	return parse_id(buf, out);
@@ -47,7 +48,7 @@ static int consider(const char *base, const char *name, const struct hwid_table 
 
 	if (strlen(name) >= sizeof(m->addr))
 		return 0;
-	r = ax_join(m->dir, sizeof(m->dir), base, name);
+	r = path_join(m->dir, sizeof(m->dir), base, name);
 	if (r < 0)
 		return r;
 	/* A device being removed loses its attributes first: not a match, no error. */
@@ -66,7 +67,7 @@ int pci_scan(const char *sysroot, const struct hwid_table *t, const char *kind,
 	char base[512];
 	struct dirent *de;
 	DIR *d;
-	int r = ax_path(base, sizeof(base), sysroot, "/sys/bus/pci/devices");
+	int r = root_path(base, sizeof(base), sysroot, "/sys/bus/pci/devices");
 
 	*found = 0;
 	if (r < 0)
@@ -107,7 +108,7 @@ int pci_speed_gen(const char *s)
 		{ "64 ", 6 },
 	};
 
-	for (size_t i = 0; i < AX_ARRAY_SIZE(speeds); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(speeds); i++) {
 		size_t n = strlen(speeds[i].prefix);
 		const char *rest = s + n;
 
@@ -142,7 +143,7 @@ static void read_attr(const char *devdir, const char *attr, char *buf, size_t si
 	char path[1024];
 
 	buf[0] = '\0';
-	if (ax_join(path, sizeof(path), devdir, attr) < 0 || ax_read_small(path, buf, size) < 0)
+	if (path_join(path, sizeof(path), devdir, attr) < 0 || read_text_file(path, buf, size) < 0)
 		buf[0] = '\0';
 }
 
@@ -164,11 +165,11 @@ void pci_read_link(const char *devdir, struct pci_link *l)
 int pci_read_driver(const char *devdir, char *buf, size_t size)
 {
 	char path[1024];
-	int r = ax_join(path, sizeof(path), devdir, "driver");
+	int r = path_join(path, sizeof(path), devdir, "driver");
 
 	if (r < 0)
 		return r;
-	return ax_link_basename(path, buf, size);
+	return link_basename(path, buf, size);
 }
 
 int pci_aer_total(const char *text, const char *name, unsigned long long *out)
@@ -198,11 +199,11 @@ static int read_aer_file(const char *devdir, const char *file, const char *name,
 			 unsigned long long *out)
 {
 	char path[1024], text[2048];
-	int r = ax_join(path, sizeof(path), devdir, file);
+	int r = path_join(path, sizeof(path), devdir, file);
 
 	if (r < 0)
 		return r;
-	r = ax_read_small(path, text, sizeof(text));
+	r = read_text_file(path, text, sizeof(text));
 	if (r < 0)
 		return r;
 	return pci_aer_total(text, name, out);
@@ -256,7 +257,7 @@ int pci_read_temp(const char *devdir, long *millideg)
 {
 	char hwdir[1024], path[1200], buf[32], *end;
 	long v, number = 0;
-	int r = ax_join(hwdir, sizeof(hwdir), devdir, "hwmon");
+	int r = path_join(hwdir, sizeof(hwdir), devdir, "hwmon");
 
 	if (r < 0)
 		return r;
@@ -266,7 +267,7 @@ int pci_read_temp(const char *devdir, long *millideg)
 	r = snprintf(path, sizeof(path), "%s/hwmon%ld/temp1_input", hwdir, number);
 	if (r < 0 || (size_t)r >= sizeof(path))
 		return -ENAMETOOLONG;
-	r = ax_read_small(path, buf, sizeof(buf));
+	r = read_text_file(path, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	errno = 0;
