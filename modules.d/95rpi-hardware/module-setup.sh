@@ -1,0 +1,302 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# dracut module 95rpi-hardware: brings up the Axelera Metis on the Exaviz Cruiser
+# (Raspberry Pi CM5) before the root filesystem mounts. The image gets the static
+# helper overlay-slammer, its configuration, the overlays with a checksum
+# manifest, the kernel modules, udev rules for /dev/axelera0, and the hooks that
+# run the helper. See docs/dracut.md.
+#
+# shellcheck disable=SC2154 # initdir, moddir, kernel, srcmods ... come from dracut
+#
+# Settings a dracut.conf.d file may give (paths are inside --sysroot, if any):
+#   rpi_hw_config=FILE      configuration to read and embed (/etc/rpi-hardware.conf)
+#   rpi_hw_helper=FILE      the helper binary (installed overlay-slammer)
+#   rpi_hw_datadir=DIR      where hardware-ids lives (installed package data)
+#   rpi_hw_rulesdir=DIR     where 65-rpi-hardware.rules lives (udev rules dir)
+#   rpi_hw_compatible="..." more device-tree compatible patterns of boards to
+#                           include the module for by default
+
+# Install locations; `make install` rewrites these lines for its PREFIX.
+rpi_hw_default_helper=/usr/sbin/overlay-slammer
+rpi_hw_default_datadir=/usr/lib/rpi-hardware
+rpi_hw_default_rulesdir=/usr/lib/udev/rules.d
+
+# Boards this module is for. BCM2712 covers the Pi 5, the Pi 500 and every
+# CM5 carrier, the Cruiser among them, whatever the carrier calls itself.
+rpi_hw_board_compatible="raspberrypi,5-compute-module raspberrypi,5-model-b raspberrypi,500* brcm,bcm2712* exaviz,*"
+
+rpi_hw_rules_name=65-rpi-hardware.rules
+
+rpi_hw_paths() {
+    _rh_config=${rpi_hw_config:-/etc/rpi-hardware.conf}
+    _rh_helper=${rpi_hw_helper:-$rpi_hw_default_helper}
+    _rh_datadir=${rpi_hw_datadir:-$rpi_hw_default_datadir}
+    _rh_rulesdir=${rpi_hw_rulesdir:-$rpi_hw_default_rulesdir}
+}
+
+# Value of KEY in the build root's configuration, or DEFAULT. Same grammar as
+# the helper: key=value, # comments, blank lines, whitespace trimmed, optional
+# double quotes around the value; the last assignment wins.
+rpi_hw_conf() {
+    local _file="$dracutsysrootdir$_rh_config" _line _key _val _out="$2"
+    if [[ -r $_file ]]; then
+        while IFS= read -r _line || [[ -n $_line ]]; do
+            _line=${_line#"${_line%%[![:space:]]*}"}
+            [[ -z $_line || $_line == '#'* || $_line != *=* ]] && continue
+            _key=${_line%%=*}
+            _key=${_key%"${_key##*[![:space:]]}"}
+            [[ $_key == "$1" ]] || continue
+            _val=${_line#*=}
+            _val=${_val#"${_val%%[![:space:]]*}"}
+            _val=${_val%"${_val##*[![:space:]]}"}
+            if ((${#_val} >= 2)) && [[ $_val == \"*\" ]]; then
+                _val=${_val:1:${#_val}-2}
+            fi
+            _out=$_val
+        done < "$_file"
+    fi
+    printf '%s\n' "$_out"
+}
+
+# Comma separated list to one name per line, blanks dropped.
+rpi_hw_split() {
+    local _item
+    local IFS=,
+    for _item in $1; do
+        _item=${_item//[[:space:]]/}
+        [[ -n $_item ]] && printf '%s\n' "$_item"
+    done
+}
+
+rpi_hw_overlays() {
+    local _name
+    while read -r _name; do
+        _name=${_name%.dtbo}
+        if [[ $_name =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]]; then
+            printf '%s\n' "$_name"
+        else
+            dwarn "rpi-hardware: overlay name '$_name' in $_rh_config is not a file name; skipped"
+        fi
+    done < <(rpi_hw_split "$(rpi_hw_conf overlays exaviz-cruiser,axelera-metis)")
+}
+
+rpi_hw_overlay_dirs() {
+    rpi_hw_conf overlay_dirs "/boot/firmware/overlays /boot/overlays /lib/firmware/overlays"
+}
+
+# First search directory holding NAME.dtbo, as a path inside the build root.
+rpi_hw_find_overlay() {
+    local _dir
+    # shellcheck disable=SC2046 # the list is space separated by definition
+    for _dir in $(rpi_hw_overlay_dirs); do
+        if [[ -f $dracutsysrootdir$_dir/$1.dtbo ]]; then
+            printf '%s\n' "$_dir/$1.dtbo"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# The device-tree compatible strings of the build host, one per line.
+rpi_hw_host_compatible() {
+    local _f
+    for _f in /proc/device-tree/compatible /sys/firmware/devicetree/base/compatible; do
+        if [[ -r $dracutsysrootdir$_f ]]; then
+            tr '\0' '\n' < "$dracutsysrootdir$_f"
+            return 0
+        fi
+    done
+    return 1
+}
+
+rpi_hw_is_board() {
+    local _compat _pat
+    while read -r _compat; do
+        [[ -n $_compat ]] || continue
+        # shellcheck disable=SC2086 # patterns are space separated
+        for _pat in $rpi_hw_board_compatible ${rpi_hw_compatible-}; do
+            # shellcheck disable=SC2053 # glob match is the point
+            [[ $_compat == $_pat ]] && return 0
+        done
+    done < <(rpi_hw_host_compatible)
+    return 1
+}
+
+rpi_hw_overlays_present() {
+    local _name _n=0
+    while read -r _name; do
+        rpi_hw_find_overlay "$_name" > /dev/null || return 1
+        _n=$((_n + 1))
+    done < <(rpi_hw_overlays)
+    ((_n > 0))
+}
+
+# called by dracut
+check() {
+    rpi_hw_paths
+    if [[ ! -x $dracutsysrootdir$_rh_helper ]]; then
+        derror "rpi-hardware: $_rh_helper not found: install rpi-hardware, or set rpi_hw_helper= in dracut.conf.d"
+        return 1
+    fi
+    if [[ ! -f $dracutsysrootdir$_rh_rulesdir/$rpi_hw_rules_name ]]; then
+        derror "rpi-hardware: $_rh_rulesdir/$rpi_hw_rules_name not found: install rpi-hardware, or set rpi_hw_rulesdir= in dracut.conf.d"
+        return 1
+    fi
+    rpi_hw_is_board && return 0
+    # A host-only image is for this machine, which is not one of the boards.
+    [[ $hostonly ]] && return 255
+    # A generic image built where the overlays are installed is meant for a board.
+    rpi_hw_overlays_present && return 0
+    return 255
+}
+
+# called by dracut
+depends() {
+    echo udev-rules
+    # The systemd initramfs runs hooks from dracut-systemd's units only.
+    if dracut_module_included "systemd"; then
+        echo dracut-systemd
+    fi
+    return 0
+}
+
+# Whether kernel module NAME (dashes and underscores alike) is in the tree of the
+# kernel being built for, as a module or built in.
+rpi_hw_kmod_in_tree() {
+    local _re="${1//[-_]/[-_]}" _f
+    if [[ -f $srcmods/modules.dep ]]; then
+        grep -Eq "(^|/)${_re}\.ko(\.[a-z0-9]+)?:" "$srcmods/modules.dep" && return 0
+    else
+        _f=$(find "$srcmods" -name "${1}.ko*" -print -quit 2> /dev/null)
+        [[ -n $_f ]] && return 0
+    fi
+    [[ -f $srcmods/modules.builtin ]] \
+        && grep -Eq "(^|/)${_re}\.ko$" "$srcmods/modules.builtin"
+}
+
+# called by dracut
+installkernel() {
+    local _mod
+    rpi_hw_paths
+    # The helper mounts configfs to reach the overlay interface.
+    hostonly='' instmods configfs
+    while read -r _mod; do
+        if rpi_hw_kmod_in_tree "$_mod"; then
+            hostonly=$(optional_hostonly) instmods "$_mod"
+        else
+            dwarn "rpi-hardware: kernel module '$_mod' not found for kernel $kernel; the image is built without it"
+        fi
+    done < <(rpi_hw_split "$(rpi_hw_conf modules axdevice,rp1_uart,rp1_pci)")
+    return 0
+}
+
+# Whether the helper can run here (a cross build may carry another architecture).
+rpi_hw_helper_runs() {
+    "$dracutsysrootdir$_rh_helper" --version > /dev/null 2>&1
+}
+
+rpi_hw_install_overlays() {
+    local _name _src _dst=/usr/lib/rpi-hardware/overlays _msg
+    local -a _embedded=()
+    inst_dir "$_dst"
+    while read -r _name; do
+        if ! _src=$(rpi_hw_find_overlay "$_name"); then
+            dwarn "rpi-hardware: overlay $_name.dtbo not found in $(rpi_hw_overlay_dirs); the image is built without it"
+            continue
+        fi
+        # A broken overlay stays out: at boot the helper then reports it missing
+        # and may still find a good copy on the boot partition.
+        if rpi_hw_helper_runs \
+            && ! _msg=$("$dracutsysrootdir$_rh_helper" check "$dracutsysrootdir$_src" 2>&1); then
+            dwarn "rpi-hardware: overlay $_src does not validate (${_msg//$'\n'/; }); the image is built without it"
+            continue
+        fi
+        dinfo "rpi-hardware: overlay $_name from $_src"
+        inst_simple "$_src" "$_dst/$_name.dtbo"
+        _embedded+=("$_name.dtbo")
+    done < <(rpi_hw_overlays)
+    # The helper refuses an overlay whose checksum differs from this manifest.
+    if ((${#_embedded[@]})); then
+        (cd "$initdir$_dst" && sha256sum -- "${_embedded[@]}") > "$initdir$_dst/SHA256SUMS"
+    else
+        : > "$initdir$_dst/SHA256SUMS"
+    fi
+}
+
+# Prints the next free system group ID, counting down from 999 like groupadd -r.
+rpi_hw_free_gid() {
+    local _gid
+    for ((_gid = 999; _gid >= 100; _gid--)); do
+        if ! cut -d: -f3 "$dracutsysrootdir/etc/group" "$initdir/etc/group" 2> /dev/null \
+            | grep -qx "$_gid"; then
+            echo "$_gid"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# udev drops GROUP= for a group the image's /etc/group lacks, so every group our
+# rules name is written there: the build root's entry, or a new system group.
+rpi_hw_install_groups() {
+    local _group _entry _gid
+    for _group in $(sed -n 's/.*GROUP="\([^"]*\)".*/\1/p' "$1" | sort -u); do
+        grep -q "^$_group:" "$initdir/etc/group" 2> /dev/null && continue
+        _entry=$(grep -m1 "^$_group:" "$dracutsysrootdir/etc/group" 2> /dev/null)
+        if [[ -n $_entry ]]; then
+            _entry=$(cut -d: -f1-3 <<< "$_entry"):
+        else
+            _gid=$(rpi_hw_free_gid) || {
+                dwarn "rpi-hardware: no free group ID for '$_group'; udev will ignore GROUP=\"$_group\""
+                continue
+            }
+            dinfo "rpi-hardware: group '$_group' is not on the build host; using ID $_gid in the image"
+            _entry="$_group:x:$_gid:"
+        fi
+        mkdir -p "$initdir/etc"
+        printf '%s\n' "$_entry" >> "$initdir/etc/group"
+    done
+}
+
+# called by dracut
+install() {
+    local _rules
+    rpi_hw_paths
+
+    if ! inst_binary "$_rh_helper" /usr/sbin/overlay-slammer; then
+        dfatal "rpi-hardware: cannot install $_rh_helper into the image"
+        exit 1
+    fi
+
+    if [[ -f $dracutsysrootdir$_rh_config ]]; then
+        inst_simple "$_rh_config" /etc/rpi-hardware.conf
+    else
+        mkdir -p "$initdir/etc"
+        printf '# %s\n' "No $_rh_config on the build host: the built-in defaults apply." \
+            > "$initdir/etc/rpi-hardware.conf"
+    fi
+    if [[ -f $dracutsysrootdir$_rh_datadir/hardware-ids ]]; then
+        inst_simple "$_rh_datadir/hardware-ids" /usr/lib/rpi-hardware/hardware-ids
+    fi
+    if [[ -f $dracutsysrootdir/etc/rpi-hardware/hardware-ids ]]; then
+        inst_simple /etc/rpi-hardware/hardware-ids
+    fi
+
+    rpi_hw_install_overlays
+
+    # As for udev itself, a file of the same name in /etc replaces the packaged
+    # one: the administrator's rules, regenerated from their own hardware-ids.
+    _rules=$_rh_rulesdir/$rpi_hw_rules_name
+    if [[ -f $dracutsysrootdir/etc/udev/rules.d/$rpi_hw_rules_name ]]; then
+        _rules=/etc/udev/rules.d/$rpi_hw_rules_name
+        dinfo "rpi-hardware: udev rules from $_rules"
+    fi
+    inst_simple "$_rules" "${udevrulesdir:-$udevdir/rules.d}/$rpi_hw_rules_name"
+    rpi_hw_install_groups "$dracutsysrootdir$_rules"
+
+    inst_simple "$moddir/rpi-hardware-lib.sh" /lib/rpi-hardware-lib.sh
+    inst_hook pre-udev 40 "$moddir/rpi-hardware-boot.sh"
+    inst_hook pre-mount 10 "$moddir/rpi-hardware-wait.sh"
+    inst_hook emergency 50 "$moddir/rpi-hardware-emergency.sh"
+}

@@ -1,0 +1,223 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Real dracut builds with 95rpi-hardware from the working tree against Debian's
+# kernel module tree plus the test modules; lsinitrd shows what went in.
+
+load ../lib/dracut
+load ../lib/refute
+
+setup_file() {
+	[[ -x $BUILD_DIR/overlay-slammer ]] || {
+		echo "no $BUILD_DIR/overlay-slammer: run make first" >&2
+		return 1
+	}
+	kernel_prepare
+	dracut_workspace "$BATS_FILE_TMPDIR/ws"
+	TREE=$(kernel_cached_tree "$KERNEL_ABI")
+	export TREE
+	KMODDIR=$TREE/lib/modules/$KERNEL_ABI
+	export KMODDIR
+
+	# The image most tests read: classic shell initramfs, generic.
+	IMG=$BATS_FILE_TMPDIR/classic.img
+	dracut_image "$IMG" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "base udev-rules rpi-hardware"
+	image_unpack "$IMG" "$BATS_FILE_TMPDIR/classic"
+	export IMG UNPACKED=$BATS_FILE_TMPDIR/classic
+}
+
+@test "the image carries the helper, statically linked" {
+	image_has "$IMG" usr/sbin/overlay-slammer
+	run file -L "$UNPACKED/usr/sbin/overlay-slammer"
+	[[ $output == *"statically linked"* || $output == *"static-pie linked"* ]]
+}
+
+@test "the image carries the build host's configuration" {
+	run lsinitrd -f etc/rpi-hardware.conf "$IMG"
+	[ "$status" -eq 0 ]
+	[[ $output == *"overlays = exaviz-cruiser, axelera-metis"* ]]
+}
+
+@test "the overlays are embedded and the build log says where each came from" {
+	image_has "$IMG" usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo
+	image_has "$IMG" usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
+	cmp "$DW/overlays/axelera-metis.dtbo" "$UNPACKED/usr/lib/rpi-hardware/overlays/axelera-metis.dtbo"
+	grep -q "rpi-hardware: overlay axelera-metis from $DW/overlays/axelera-metis.dtbo" "$IMG.log"
+}
+
+@test "the checksum manifest lists the embedded overlays in configured order and verifies" {
+	local sums=$UNPACKED/usr/lib/rpi-hardware/overlays/SHA256SUMS
+	run awk '{ print $2 }' "$sums"
+	[ "${lines[0]}" = exaviz-cruiser.dtbo ]
+	[ "${lines[1]}" = axelera-metis.dtbo ]
+	[ "${#lines[@]}" -eq 2 ]
+	(cd "${sums%/*}" && sha256sum --quiet -c SHA256SUMS)
+}
+
+@test "the configured kernel modules and configfs are in the image and its modules.dep" {
+	local m
+	for m in axdevice rp1_uart rp1_pci; do
+		image_has "$IMG" "usr/lib/modules/$KERNEL_ABI/extra/$m.ko"
+		grep -q "^extra/$m.ko:" "$UNPACKED/usr/lib/modules/$KERNEL_ABI/modules.dep"
+	done
+	image_has "$IMG" "usr/lib/modules/$KERNEL_ABI/kernel/fs/configfs/configfs.ko"
+}
+
+@test "the udev rules are the generated ones, in the initramfs rules directory" {
+	local rules
+	rules=$(find "$UNPACKED/usr/lib/udev/rules.d" "$UNPACKED/etc/udev/rules.d" \
+		-name 65-rpi-hardware.rules 2>/dev/null)
+	[ -n "$rules" ]
+	cmp "$BUILD_DIR/rules/65-rpi-hardware.rules" "$rules"
+	[ -z "$(find "$UNPACKED" -name 99-axelera-metis.rules)" ]
+}
+
+@test "the group the rules use is in the image's /etc/group" {
+	run grep -E '^render:x:[0-9]+:' "$UNPACKED/etc/group"
+	[ "$status" -eq 0 ]
+}
+
+@test "a group missing on the build host still gets into the image, with a free system ID" {
+	local ws=$BATS_TEST_TMPDIR rules=$BATS_TEST_TMPDIR/rules
+	mkdir -p "$rules"
+	sed 's/GROUP="render"/GROUP="rpihwtestgrp"/' "$BUILD_DIR/rules/65-rpi-hardware.rules" \
+		>"$rules/65-rpi-hardware.rules"
+	conf_copy "$ws"
+	echo "rpi_hw_rulesdir=$rules" >>"$RH_DRACUT_CONF"
+	dracut_image "$ws/g.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly -m "base rpi-hardware"
+	run lsinitrd -f etc/group "$ws/g.img"
+	[[ $output =~ (^|$'\n')rpihwtestgrp:x:[0-9]+: ]]
+	grep -q "group 'rpihwtestgrp' is not on the build host" "$ws/g.img.log"
+}
+
+@test "a group the build host has is copied with its ID, without its members" {
+	local rules=$BATS_TEST_TMPDIR/rules want
+	want=$(grep -m1 '^staff:' /etc/group | cut -d: -f1-3) || skip "no group staff here"
+	mkdir -p "$rules"
+	sed 's/GROUP="render"/GROUP="staff"/' "$BUILD_DIR/rules/65-rpi-hardware.rules" \
+		>"$rules/65-rpi-hardware.rules"
+	conf_copy "$BATS_TEST_TMPDIR"
+	echo "rpi_hw_rulesdir=$rules" >>"$RH_DRACUT_CONF"
+	dracut_image "$BATS_TEST_TMPDIR/s.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly -m "base rpi-hardware"
+	run lsinitrd -f etc/group "$BATS_TEST_TMPDIR/s.img"
+	[[ $output =~ (^|$'\n')"$want:"($'\n'|$) ]]
+}
+
+@test "the hooks are installed: pre-udev, pre-mount and emergency, with their library" {
+	local h=usr/lib/dracut/hooks
+	image_has "$IMG" "$h/pre-udev/40-rpi-hardware-boot.sh"
+	image_has "$IMG" "$h/pre-mount/10-rpi-hardware-wait.sh"
+	image_has "$IMG" "$h/emergency/50-rpi-hardware-emergency.sh"
+	image_has "$IMG" usr/lib/rpi-hardware-lib.sh
+	# The classic init runs them.
+	grep -q 'source_hook pre-udev' "$UNPACKED/init"
+	grep -q 'source_hook pre-mount' "$UNPACKED/init"
+}
+
+@test "the image carries the hardware-ids table" {
+	cmp "$REPO/rules/hardware-ids" "$UNPACKED/usr/lib/rpi-hardware/hardware-ids"
+}
+
+@test "bash is not pulled in: the module does not depend on it" {
+	grep -qx rpi-hardware "$UNPACKED/usr/lib/dracut/modules.txt"
+	refute grep -qx bash "$UNPACKED/usr/lib/dracut/modules.txt"
+}
+
+@test "a module missing from the kernel tree is a warning naming it and the kernel; the image builds" {
+	conf_copy "$BATS_TEST_TMPDIR"
+	sed -i 's/^modules=.*/modules="axdevice,no_such_mod,rp1_pci"/' "$RH_CONF"
+	run dracut_image "$BATS_TEST_TMPDIR/m.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "base rpi-hardware"
+	[ "$status" -eq 0 ]
+	grep -q "kernel module 'no_such_mod' not found for kernel $KERNEL_ABI" "$BATS_TEST_TMPDIR/m.img.log"
+	image_has "$BATS_TEST_TMPDIR/m.img" "usr/lib/modules/$KERNEL_ABI/extra/axdevice.ko"
+	image_has "$BATS_TEST_TMPDIR/m.img" "usr/lib/modules/$KERNEL_ABI/extra/rp1_pci.ko"
+}
+
+@test "an overlay missing from every search directory is a warning; the image builds without it" {
+	local ov=$BATS_TEST_TMPDIR/ov
+	conf_copy "$BATS_TEST_TMPDIR"
+	make_overlay "$ov" exaviz-cruiser
+	sed -i "s|^overlay_dirs=.*|overlay_dirs=$DW/no-such-dir $ov|" "$RH_CONF"
+	run dracut_image "$BATS_TEST_TMPDIR/o.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "base rpi-hardware"
+	[ "$status" -eq 0 ]
+	grep -q "overlay axelera-metis.dtbo not found in $DW/no-such-dir $ov" \
+		"$BATS_TEST_TMPDIR/o.img.log"
+	image_has "$BATS_TEST_TMPDIR/o.img" usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo
+	refute image_has "$BATS_TEST_TMPDIR/o.img" usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
+	run lsinitrd -f usr/lib/rpi-hardware/overlays/SHA256SUMS "$BATS_TEST_TMPDIR/o.img"
+	[[ $output == *"  exaviz-cruiser.dtbo" ]]
+	[[ $output != *axelera-metis* ]]
+}
+
+@test "an overlay the helper rejects is a warning and stays out of the image" {
+	local ov=$BATS_TEST_TMPDIR/ov
+	conf_copy "$BATS_TEST_TMPDIR"
+	make_overlay "$ov" exaviz-cruiser
+	echo "not a device tree" >"$ov/axelera-metis.dtbo"
+	sed -i "s|^overlay_dirs=.*|overlay_dirs=$ov|" "$RH_CONF"
+	run dracut_image "$BATS_TEST_TMPDIR/v.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "base rpi-hardware"
+	[ "$status" -eq 0 ]
+	grep -q "rpi-hardware: overlay $ov/axelera-metis.dtbo does not validate (.*); the image is built without it" \
+		"$BATS_TEST_TMPDIR/v.img.log"
+	image_has "$BATS_TEST_TMPDIR/v.img" usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo
+	refute image_has "$BATS_TEST_TMPDIR/v.img" usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
+}
+
+@test "an earlier search directory wins over a later one" {
+	local early=$BATS_TEST_TMPDIR/early
+	# Same name, different content: the early one must be the one embedded.
+	make_overlay "$early" exaviz-cruiser early-copy
+	refute cmp -s "$early/exaviz-cruiser.dtbo" "$DW/overlays/exaviz-cruiser.dtbo"
+	conf_copy "$BATS_TEST_TMPDIR"
+	sed -i "s|^overlay_dirs=.*|overlay_dirs=$early $DW/overlays|" "$RH_CONF"
+	run dracut_image "$BATS_TEST_TMPDIR/e.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "base rpi-hardware"
+	[ "$status" -eq 0 ]
+	image_unpack "$BATS_TEST_TMPDIR/e.img" "$BATS_TEST_TMPDIR/e"
+	cmp "$early/exaviz-cruiser.dtbo" "$BATS_TEST_TMPDIR/e/usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo"
+	cmp "$DW/overlays/axelera-metis.dtbo" "$BATS_TEST_TMPDIR/e/usr/lib/rpi-hardware/overlays/axelera-metis.dtbo"
+}
+
+@test "host-only images carry the configured modules too (sloppy host-only mode)" {
+	run dracut_image "$BATS_TEST_TMPDIR/h.img" "$KERNEL_ABI" "$KMODDIR" --hostonly \
+		-m "base rpi-hardware"
+	[ "$status" -eq 0 ]
+	image_has "$BATS_TEST_TMPDIR/h.img" "usr/lib/modules/$KERNEL_ABI/extra/axdevice.ko"
+	image_has "$BATS_TEST_TMPDIR/h.img" usr/sbin/overlay-slammer
+}
+
+@test "systemd initramfs: dracut-systemd comes along and its units run the hooks" {
+	local img=$BATS_TEST_TMPDIR/sd.img dir=$BATS_TEST_TMPDIR/sd unit
+	dracut_image "$img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "systemd base udev-rules rpi-hardware"
+	image_unpack "$img" "$dir"
+	grep -qx dracut-systemd "$dir/usr/lib/dracut/modules.txt"
+	grep -qx systemd "$dir/usr/lib/dracut/modules.txt"
+	for unit in dracut-pre-udev dracut-pre-mount; do
+		[ -e "$dir/etc/systemd/system/initrd.target.wants/$unit.service" ] ||
+			[ -e "$dir/usr/lib/systemd/system/initrd.target.wants/$unit.service" ]
+		grep -q "^ExecStart=.*/bin/$unit" "$dir/usr/lib/systemd/system/$unit.service"
+	done
+	grep -q 'source_hook pre-udev' "$dir/usr/bin/dracut-pre-udev"
+	grep -q 'source_hook pre-mount' "$dir/usr/bin/dracut-pre-mount"
+	# The pre-udev unit runs before udevd, and only when its hook directory has a hook.
+	grep -q '^Before=systemd-udevd.service' "$dir/usr/lib/systemd/system/dracut-pre-udev.service"
+	grep -q '^ConditionDirectoryNotEmpty=|/lib/dracut/hooks/pre-udev' \
+		"$dir/usr/lib/systemd/system/dracut-pre-udev.service"
+	[ -e "$dir/usr/lib/dracut/hooks/pre-udev/40-rpi-hardware-boot.sh" ]
+	[ -e "$dir/usr/lib/dracut/hooks/pre-mount/10-rpi-hardware-wait.sh" ]
+	[ -x "$dir/usr/lib/systemd/systemd-udevd" ]
+	[ -e "$dir/usr/lib/systemd/system/systemd-udevd.service" ]
+	grep -qE '^render:x:[0-9]+:' "$dir/etc/group"
+}
+
+@test "the hooks are POSIX sh: dash parses them" {
+	local f
+	for f in "$REPO"/modules.d/95rpi-hardware/rpi-hardware-*.sh; do
+		dash -n "$f"
+	done
+}
