@@ -73,7 +73,7 @@ rpi_hw_overlays() {
     local _name
     while read -r _name; do
         _name=${_name%.dtbo}
-        if [[ $_name =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]]; then
+        if [[ $_name =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]]; then
             printf '%s\n' "$_name"
         else
             dwarn "rpi-hardware: overlay name '$_name' in $_rh_config is not a file name; skipped"
