@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,61 @@ static int fail(char *why, size_t why_size, const char *fmt, ...)
 	return -EINVAL;
 }
 
+static uint32_t align4(uint32_t n)
+{
+	return (n + 3) & ~3u;
+}
+
+/* One bounded pass over the structure block before libfdt walks it: libfdt 1.6
+ * steps by each property's length unchecked, so a length near 4 GiB sends it
+ * backwards for ever. Every tag, name and value must lie inside the block. */
+static int check_struct_block(const void *blob, char *why, size_t why_size)
+{
+	const char *blk = (const char *)blob + fdt_off_dt_struct(blob);
+	uint32_t size = fdt_size_dt_struct(blob), strings = fdt_size_dt_strings(blob);
+	uint32_t off = 0, depth = 0;
+
+	while (size - off >= FDT_TAGSIZE) {
+		uint32_t tag = fdt32_ld((const fdt32_t *)(blk + off)), len, nameoff;
+
+		off += FDT_TAGSIZE;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			len = (uint32_t)strnlen(blk + off, size - off);
+			if (len == size - off || align4(len + 1) > size - off)
+				return fail(why, why_size, "node name runs past the structure block");
+			off += align4(len + 1);
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (depth-- == 0)
+				return fail(why, why_size, "unbalanced end of node");
+			break;
+		case FDT_PROP:
+			if (size - off < 8)
+				return fail(why, why_size, "property header past the structure block");
+			len = fdt32_ld((const fdt32_t *)(blk + off));
+			nameoff = fdt32_ld((const fdt32_t *)(blk + off + 4));
+			off += 8;
+			if (len > size - off || align4(len) > size - off)
+				return fail(why, why_size, "property of %u bytes runs past the structure block", len);
+			if (nameoff >= strings)
+				return fail(why, why_size, "property name outside the strings block");
+			off += align4(len);
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			if (depth != 0)
+				return fail(why, why_size, "structure block ends inside a node");
+			return 0;
+		default:
+			return fail(why, why_size, "unknown structure tag 0x%x", tag);
+		}
+	}
+	return fail(why, why_size, "structure block has no end tag");
+}
+
 static int check_whole(const void *blob, size_t size, char *why, size_t why_size)
 {
 	int r;
@@ -30,12 +86,20 @@ static int check_whole(const void *blob, size_t size, char *why, size_t why_size
 	r = fdt_check_header(blob);
 	if (r < 0)
 		return fail(why, why_size, "bad header: %s", fdt_strerror(r));
+	/* Older layouts keep full paths as names, and libfdt 1.6's full check can
+	 * follow a NULL name there; dtc has written version 17 for over a decade. */
+	if (fdt_version(blob) < 17)
+		return fail(why, why_size, "device tree version %u: older than 17, the one dtc writes",
+			    fdt_version(blob));
 	if (fdt_totalsize(blob) > size) {
 		return fail(why, why_size, "truncated: the header says %u bytes, the file has %zu",
 			    fdt_totalsize(blob), size);
 	}
 	if (fdt_totalsize(blob) < size)
 		return fail(why, why_size, "trailing bytes after the device tree");
+	r = check_struct_block(blob, why, why_size);
+	if (r < 0)
+		return r;
 	r = fdt_check_full(blob, size);
 	if (r < 0)
 		return fail(why, why_size, "malformed structure: %s", fdt_strerror(r));

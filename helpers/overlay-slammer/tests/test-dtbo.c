@@ -112,6 +112,19 @@ static void test_rejects(void **state)
 	assert_int_equal(dtbo_validate(buf, n, NULL, why, sizeof(why)), -EINVAL);
 }
 
+static void test_old_versions_refused(void **state)
+{
+	char buf[BUF], why[256];
+	size_t n = make_overlay(buf, BY_PATH, "/soc");
+
+	(void)state;
+	fdt_set_version(buf, 16);
+	assert_int_equal(dtbo_validate(buf, n, NULL, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "version 16"));
+	fdt_set_version(buf, 17);
+	assert_int_equal(dtbo_validate(buf, n, NULL, why, sizeof(why)), 0);
+}
+
 static void test_corrupt_structure(void **state)
 {
 	char buf[BUF], why[256];
@@ -122,7 +135,24 @@ static void test_corrupt_structure(void **state)
 	/* The first token of the structure block must be FDT_BEGIN_NODE. */
 	buf[off + 3] = 0x7;
 	assert_int_equal(dtbo_validate(buf, n, NULL, why, sizeof(why)), -EINVAL);
-	assert_non_null(strstr(why, "malformed"));
+	assert_non_null(strstr(why, "unknown structure tag 0x7"));
+}
+
+/* A property length near 4 GiB once sent libfdt's walk backwards for ever. */
+static void test_huge_property_length(void **state)
+{
+	char buf[BUF], why[256];
+	size_t n = make_overlay(buf, BY_PATH, "/soc");
+	uint32_t off = fdt_off_dt_struct(buf);
+	int prop;
+
+	(void)state;
+	prop = fdt_first_property_offset(buf, fdt_path_offset(buf, "/fragment@0"));
+	assert_true(prop >= 0);
+	/* Tag, then the length: make it -12. */
+	*(fdt32_t *)(buf + off + prop + 4) = cpu_to_fdt32(0xfffffff4);
+	assert_int_equal(dtbo_validate(buf, n, NULL, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "runs past the structure block"));
 }
 
 static void test_every_truncation_is_refused(void **state)
@@ -195,7 +225,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_overlay),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_old_versions_refused),
 		cmocka_unit_test(test_corrupt_structure),
+		cmocka_unit_test(test_huge_property_length),
 		cmocka_unit_test(test_every_truncation_is_refused),
 		cmocka_unit_test(test_apply_to_base),
 		cmocka_unit_test(test_unresolved_names_the_label),
