@@ -36,6 +36,7 @@ struct setting {
 	/* Parses value[0..n) into c; on failure leaves c alone and says why. */
 	int (*parse)(struct config *c, const char *value, size_t n, const char **why);
 	bool on_cmdline;
+	bool is_bool; /* a bare rd.rpi_hw.KEY means 1, as dracut's getargbool reads it */
 };
 
 static bool is_alnum(char ch)
@@ -301,16 +302,16 @@ static int parse_ignored(struct config *c, const char *v, size_t n, const char *
 }
 
 static const struct setting settings[] = {
-	{ "enable", parse_enable, true },
-	{ "overlays", parse_overlays, true },
-	{ "modules", parse_modules, true },
-	{ "overlay_dirs", parse_overlay_dirs, false },
-	{ "device", parse_device, true },
-	{ "timeout", parse_timeout, true },
-	{ "strict", parse_strict, true },
-	{ "debug", parse_debug, true },
-	{ "bootdev", parse_bootdev, true },
-	{ "accounts", parse_ignored, false },
+	{ "enable", parse_enable, true, true },
+	{ "overlays", parse_overlays, true, false },
+	{ "modules", parse_modules, true, false },
+	{ "overlay_dirs", parse_overlay_dirs, false, false },
+	{ "device", parse_device, true, false },
+	{ "timeout", parse_timeout, true, false },
+	{ "strict", parse_strict, true, true },
+	{ "debug", parse_debug, true, true },
+	{ "bootdev", parse_bootdev, true, false },
+	{ "accounts", parse_ignored, false, false },
 };
 
 static const struct setting *find_setting(const char *key, size_t n)
@@ -464,6 +465,8 @@ static int cmdline_word(const struct cmdline_arg *a, struct config *c, const str
 			 shown(a->key, a->key_len, kbuf, sizeof(kbuf)));
 		return 1;
 	}
+	if (!a->value && s->is_bool)
+		return s->parse(c, "1", 1, &why) < 0;
 	if (!a->value) {
 		why = "needs a value";
 		goto ignored;

@@ -144,6 +144,62 @@ int read_fd_whole(int fd, size_t max, void **out, size_t *len)
 	return 0;
 }
 
+/* Where FD's file is, as the kernel names it in /proc/self/fd. */
+static int fd_path(int fd, char *buf, size_t size)
+{
+	char link[32];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* 0 when FD's file is DIRFD's directory or lies below it; -EXDEV when not. */
+static int fd_beneath(int dirfd, int fd)
+{
+	char dir[4096], file[4096];
+	size_t n;
+	int r;
+
+	r = fd_path(dirfd, dir, sizeof(dir));
+	if (r < 0)
+		return r;
+	r = fd_path(fd, file, sizeof(file));
+	if (r < 0)
+		return r;
+	n = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
+	if (strncmp(file, dir, n) != 0 || (file[n] != '/' && file[n] != '\0'))
+		return -EXDEV;
+	return 0;
+}
+
+/*
+ * Without openat2 (kernels before 5.6, a seccomp filter, qemu-user before 9.0) the
+ * same contract: resolve NAME without opening the file itself (O_PATH), check that
+ * it lies beneath DIRFD, and only then open it for reading.
+ */
+static int open_beneath_checked(int dirfd, const char *name)
+{
+	_cleanup_(closep) int pfd = openat(dirfd, name, O_PATH | O_CLOEXEC);
+	char link[32];
+	int fd, r;
+
+	if (pfd < 0)
+		return -errno;
+	r = fd_beneath(dirfd, pfd);
+	if (r < 0)
+		return r;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return fd >= 0 ? fd : -errno;
+}
+
 static int open_beneath(int dirfd, const char *name)
 {
 	struct open_how how = {
@@ -156,9 +212,7 @@ static int open_beneath(int dirfd, const char *name)
 		return (int)fd;
 	if (errno != ENOSYS && errno != EPERM)
 		return -errno;
-	/* Kernels before 5.6 (or a seccomp filter): refuse every link instead. */
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	return fd >= 0 ? (int)fd : -errno;
+	return open_beneath_checked(dirfd, name);
 }
 
 static int read_regular(int fd, size_t max, void **out, size_t *len)

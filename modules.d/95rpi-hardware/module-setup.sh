@@ -212,8 +212,11 @@ rpi_hw_install_overlays() {
             dwarn "rpi-hardware: overlay $_src does not validate (${_msg//$'\n'/; }); the image is built without it"
             continue
         fi
+        if ! inst "$_src" "$_dst/$_name.dtbo"; then
+            dwarn "rpi-hardware: overlay $_src could not be copied into the image; the image is built without it"
+            continue
+        fi
         dinfo "rpi-hardware: overlay $_name from $_src"
-        inst_simple "$_src" "$_dst/$_name.dtbo"
         _embedded+=("$_name.dtbo")
     done < <(rpi_hw_overlays)
     # The helper refuses an overlay whose checksum differs from this manifest.
@@ -259,6 +262,9 @@ rpi_hw_install_groups() {
     done
 }
 
+# Files of the build root are installed with inst, not inst_simple: dracut 059's
+# inst_simple looks for the source on the build host even under --sysroot, and
+# silently installs nothing when only the system root has it.
 # called by dracut
 install() {
     local _rules
@@ -270,17 +276,17 @@ install() {
     fi
 
     if [[ -f $dracutsysrootdir$_rh_config ]]; then
-        inst_simple "$_rh_config" /etc/rpi-hardware.conf
+        inst "$_rh_config" /etc/rpi-hardware.conf
     else
         mkdir -p "$initdir/etc"
         printf '# %s\n' "No $_rh_config on the build host: the built-in defaults apply." \
             > "$initdir/etc/rpi-hardware.conf"
     fi
     if [[ -f $dracutsysrootdir$_rh_datadir/hardware-ids ]]; then
-        inst_simple "$_rh_datadir/hardware-ids" /usr/lib/rpi-hardware/hardware-ids
+        inst "$_rh_datadir/hardware-ids" /usr/lib/rpi-hardware/hardware-ids
     fi
     if [[ -f $dracutsysrootdir/etc/rpi-hardware/hardware-ids ]]; then
-        inst_simple /etc/rpi-hardware/hardware-ids
+        inst /etc/rpi-hardware/hardware-ids
     fi
 
     rpi_hw_install_overlays
@@ -292,7 +298,7 @@ install() {
         _rules=/etc/udev/rules.d/$rpi_hw_rules_name
         dinfo "rpi-hardware: udev rules from $_rules"
     fi
-    inst_simple "$_rules" "${udevrulesdir:-$udevdir/rules.d}/$rpi_hw_rules_name"
+    inst "$_rules" "${udevrulesdir:-$udevdir/rules.d}/$rpi_hw_rules_name"
     rpi_hw_install_groups "$dracutsysrootdir$_rules"
 
     inst_simple "$moddir/rpi-hardware-lib.sh" /lib/rpi-hardware-lib.sh

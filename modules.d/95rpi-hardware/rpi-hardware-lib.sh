@@ -7,63 +7,23 @@
 # nothing clashes with dracut's own shell state.
 
 RPI_HW_BIN=/usr/sbin/overlay-slammer
-RPI_HW_CONF=/etc/rpi-hardware.conf
 
-# Value of KEY in the configuration file; status 1 when the file does not set
-# it. Same grammar as the helper; the last assignment wins.
-rpi_hw_conf_value() {
-    [ -r "$RPI_HW_CONF" ] || return 1
-    _rh_found=1
-    while IFS= read -r _rh_line || [ -n "$_rh_line" ]; do
-        _rh_line=$(trim "$_rh_line")
-        case $_rh_line in
-            '' | '#'*) continue ;;
-            *=*) ;;
-            *) continue ;;
-        esac
-        [ "$(trim "${_rh_line%%=*}")" = "$1" ] || continue
-        _rh_value=$(trim "${_rh_line#*=}")
-        case $_rh_value in
-            \"*\") _rh_value=${_rh_value#\"} _rh_value=${_rh_value%\"} ;;
-        esac
-        _rh_found=0
-    done < "$RPI_HW_CONF"
-    [ "$_rh_found" = 0 ] && printf '%s\n' "$_rh_value"
-    return "$_rh_found"
-}
-
-# Setting from the kernel command line (rd.rpi_hw.KEY, also /etc/cmdline.d),
-# else the configuration file, else DEFAULT. A bare boolean flag reads as 1.
+# A setting as the helper will use it: the configuration file, then the kernel
+# command line (with /etc/cmdline.d), parsed by the one parser there is. An
+# unusable value is reported by the helper and the default kept.
 rpi_hw_setting() {
-    if _rh_arg=$(getarg "$2"); then
-        printf '%s\n' "${_rh_arg:-1}"
-    elif ! rpi_hw_conf_value "$1"; then
-        printf '%s\n' "$3"
-    fi
-}
-
-rpi_hw_bool() {
-    case $1 in
-        0 | no | off | false) echo 0 ;;
-        *) echo 1 ;;
-    esac
+    "$RPI_HW_BIN" config "$1" || printf '%s\n' "$2"
 }
 
 rpi_hw_load_settings() {
-    RPI_HW_ENABLED=$(rpi_hw_bool "$(rpi_hw_setting enable rd.rpi_hw 1)")
-    RPI_HW_STRICT=$(rpi_hw_bool "$(rpi_hw_setting strict rd.rpi_hw.strict 0)")
-    RPI_HW_DEBUG=$(rpi_hw_bool "$(rpi_hw_setting debug rd.rpi_hw.debug 0)")
+    RPI_HW_ENABLED=$(rpi_hw_setting enable 1)
+    RPI_HW_STRICT=$(rpi_hw_setting strict 0)
+    RPI_HW_DEBUG=$(rpi_hw_setting debug 0)
     if [ "$RD_DEBUG" = yes ] || getargbool 0 rd.debug; then
         RPI_HW_DEBUG=1
     fi
-    RPI_HW_DEVICE=$(rpi_hw_setting device rd.rpi_hw.device /dev/axelera0)
-    RPI_HW_TIMEOUT=$(rpi_hw_setting timeout rd.rpi_hw.timeout 10)
-    case $RPI_HW_TIMEOUT in
-        '' | *[!0-9]*)
-            warn "rpi-hardware: timeout '$RPI_HW_TIMEOUT' is not a number of seconds; using 10"
-            RPI_HW_TIMEOUT=10
-            ;;
-    esac
+    RPI_HW_DEVICE=$(rpi_hw_setting device /dev/axelera0)
+    RPI_HW_TIMEOUT=$(rpi_hw_setting timeout 10)
 }
 
 # One line per step: in the log always, on the console with debug on.
@@ -98,7 +58,7 @@ rpi_hw_run() {
 rpi_hw_exit_reason() {
     case $1 in
         1) echo "a step failed" ;;
-        2) echo "usage error or bad $RPI_HW_CONF" ;;
+        2) echo "usage error" ;;
         3) echo "the kernel has no configfs overlay interface (use a Raspberry Pi kernel, or a DTB with the overlays merged)" ;;
         4) echo "$RPI_HW_DEVICE did not appear within $RPI_HW_TIMEOUT s" ;;
         126 | 127) echo "$RPI_HW_BIN is missing or cannot run" ;;

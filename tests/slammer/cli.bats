@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # run-with: asan
+# run-with: aarch64
 # Command line of overlay-slammer: verbs, options, exit codes, hostile arguments.
 
 load helper
@@ -141,4 +142,23 @@ setup() {
 	run "$SLAMMER" --sysroot "$ROOT" wait-device
 	[ "$status" -eq 4 ]
 	[[ "$output" == *"/dev/accel1 did not appear within 8 s"* ]]
+}
+
+@test "config prints the settings in effect, after the file and the command line" {
+	printf 'timeout=25\nstrict=1\n' >"$ROOT/etc/rpi-hardware.conf"
+	cmdline rd.rpi_hw.timeout=3 rd.rpi_hw.modules=rp1-uart rd.rpi_hw.debug modprobe.blacklist=x
+	run "$SLAMMER" --sysroot "$ROOT" config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\ntimeout=3\n'* ]]
+	[[ "$output" == *$'\nmodules=rp1_uart\n'* ]]
+	[[ "$output" == *$'\nstrict=1\n'* ]]
+	[[ "$output" == *$'\ndebug=1\n'* ]]
+	[[ "$output" == *$'\nblacklist=x'* ]]
+	[[ "$output" == *$'\noverlays=exaviz-cruiser,axelera-metis\n'* ]]
+	run "$SLAMMER" --sysroot "$ROOT" config timeout
+	[ "$output" = 3 ]
+	run "$SLAMMER" --sysroot "$ROOT" config colour
+	[ "$status" -eq 2 ]
+	run "$SLAMMER" --sysroot "$ROOT" config timeout strict
+	[ "$status" -eq 2 ]
 }

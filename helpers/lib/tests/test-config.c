@@ -181,6 +181,8 @@ static void test_cmdline_enable(void **state)
 	assert_true(parsed_cmdline("rd.rpi_hw=0 rd.rpi_hw", 0).enable);
 	assert_false(parsed_cmdline("rd.rpi_hw=off", 0).enable);
 	assert_true(parsed_cmdline("rd.rpi_hw=banana", 1).enable);
+	assert_true(parsed_cmdline("rd.rpi_hw.strict", 0).strict);
+	assert_true(parsed_cmdline("rd.rpi_hw.debug=0 rd.rpi_hw.debug", 0).debug);
 }
 
 static void test_cmdline_garbage(void **state)
