@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Test-only dracut module of the emulated boots (tests/vm): it is never
+# installed. It plays the parts of the machine the boots simulate and adds the
+# probes the scenarios assert on:
+#   - the configfs overlay interface module is loaded in the cmdline hook, before
+#     95rpi-hardware runs, as if it were built into the kernel
+#     (rpihw_test.iface=0 leaves it out);
+#   - the virtio disk and ext4 drivers for the test root filesystem;
+#   - a udev rule that logs when the accel node and its links exist;
+#   - a late pre-mount hook that logs whether /dev/axelera0 exists and whether
+#     the root filesystem is still unmounted;
+#   - poweroff in the systemd initramfs, so a failed boot ends at once.
+# Every probe writes one line to the kernel log, so the serial console carries
+# it with a kernel timestamp.
+#
+# shellcheck disable=SC2154 # moddir comes from dracut
+
+# called by dracut
+check() {
+    # Only when asked for by name (-m / --add).
+    return 255
+}
+
+# called by dracut
+depends() {
+    echo rpi-hardware
+    return 0
+}
+
+# called by dracut
+installkernel() {
+    hostonly='' instmods rpihw_overlays virtio_pci virtio_blk ext4
+}
+
+# called by dracut
+install() {
+    inst_hook cmdline 05 "$moddir/vmtest-iface.sh"
+    inst_hook pre-mount 90 "$moddir/vmtest-premount.sh"
+    inst_script "$moddir/vmtest-udev-log.sh" /usr/lib/rpihw-vmtest/udev-log
+    inst_rules "$moddir/99-rpihw-vmtest.rules"
+    inst_multiple readlink grep
+    # rd.emergency=poweroff ends a failed boot at once instead of at the
+    # harness's time limit; systemctl provides it in the systemd initramfs.
+    if dracut_module_included systemd; then
+        inst_multiple -o poweroff halt reboot
+    fi
+}

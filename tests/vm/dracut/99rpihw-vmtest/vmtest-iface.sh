@@ -1,0 +1,14 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# cmdline hook of the test module: the configfs overlay interface, loaded before
+# anything of 95rpi-hardware runs, stands in for a kernel that has it built in.
+# Sourced by dracut.
+if getargbool 1 rpihw_test.iface; then
+    if modprobe rpihw_overlays; then
+        echo "<6>rpihw-vmtest: interface: configfs overlay interface module loaded" > /dev/kmsg
+    else
+        echo "<3>rpihw-vmtest: interface: loading rpihw_overlays failed" > /dev/kmsg
+    fi
+else
+    echo "<6>rpihw-vmtest: interface: left out (rpihw_test.iface=0)" > /dev/kmsg
+fi
