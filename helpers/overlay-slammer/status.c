@@ -109,8 +109,8 @@ static void report_modules(struct report *rep)
 		printf(",\"kernel\":");
 		json_string(r == 0 ? modules_kernel_version(m) : "unknown");
 	} else {
-		printf("%-8s %-24s %s\n", "kernel", r == 0 ? modules_kernel_version(m) : "unknown",
-		       r == 0 ? "" : "(module tree unreadable)");
+		printf("%-8s %s%s\n", "kernel", r == 0 ? modules_kernel_version(m) : "unknown",
+		       r == 0 ? "" : " (module tree unreadable)");
 	}
 	open_array(rep, "modules");
 	for (size_t i = 0; i < rep->ctx->cfg.modules.n; i++) {
