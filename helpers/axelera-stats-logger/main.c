@@ -182,17 +182,11 @@ static int load_config(struct logger *lg)
 	int r;
 
 	config_init(&lg->conf);
-	if (lg->o->config) {
-		if (access(lg->o->config, R_OK) < 0) {
-			r = -errno;
-			fprintf(stderr, PROG ": %s: %s\n", lg->o->config, strerror(-r));
-			return r;
-		}
-		snprintf(path, sizeof(path), "%s", lg->o->config);
-	} else if (root_path(path, sizeof(path), lg->o->sysroot, SYSCONFDIR "/rpi-hardware.conf") <
-		   0) {
-		fprintf(stderr, PROG ": --sysroot path too long\n");
-		return -ENAMETOOLONG;
+	r = config_locate(lg->o->sysroot, lg->o->config, path, sizeof(path));
+	if (r < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", lg->o->config ? lg->o->config : "--sysroot",
+			strerror(-r));
+		return r;
 	}
 	r = config_load_file(&lg->conf, path, config_warning, lg);
 	if (r < 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmdline.h"
 #include "fsutil.h"
@@ -502,6 +503,15 @@ int config_parse_cmdline(struct config *c, const char *buf, size_t len, config_w
 
 	cmdline_foreach(buf, len, cmdline_count, &st);
 	return st.ignored;
+}
+
+int config_locate(const char *root, const char *given, char *out, size_t size)
+{
+	if (!given)
+		return root_path(out, size, root, SYSCONFDIR "/rpi-hardware.conf");
+	if (access(given, R_OK) < 0)
+		return -errno;
+	return snprintf(out, size, "%s", given) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
 int config_load_file(struct config *c, const char *path, config_warn_fn warn, void *userdata)

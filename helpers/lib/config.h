@@ -46,6 +46,10 @@ int config_parse_file(struct config *c, const char *buf, size_t len, const char 
 int config_parse_cmdline(struct config *c, const char *buf, size_t len, config_warn_fn warn,
 			 void *userdata);
 
+/* The configuration file to read: the one given (which must be readable, else
+ * -errno), or SYSCONFDIR/rpi-hardware.conf below root (which may be missing). */
+int config_locate(const char *root, const char *given, char *out, size_t size);
+
 /* Reads and applies the file at path (at most CONFIG_FILE_MAX bytes). A missing
  * file leaves the defaults; other read errors return -errno (-EFBIG: too large). */
 int config_load_file(struct config *c, const char *path, config_warn_fn warn, void *userdata);

@@ -358,11 +358,12 @@ static int parse_global(int argc, char **argv, struct context *ctx, char *rootbu
 			return EXIT_USAGE;
 		}
 	}
-	if (config)
-		snprintf(ctx->config_path, sizeof(ctx->config_path), "%s", config);
-	else if (context_path(ctx, "/etc/rpi-hardware.conf", ctx->config_path,
-			      sizeof(ctx->config_path)) < 0)
+	opt = config_locate(ctx->root, config, ctx->config_path, sizeof(ctx->config_path));
+	if (opt < 0) {
+		fprintf(stderr, "overlay-slammer: --config %s: %s\n", config ? config : "",
+			strerror(-opt));
 		return EXIT_USAGE;
+	}
 	return -1;
 }
 

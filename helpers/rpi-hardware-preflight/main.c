@@ -128,15 +128,10 @@ static int load_config(struct preflight *p, const struct options *o)
 	int r;
 
 	config_init(&p->conf);
-	if (o->config) {
-		if (access(o->config, R_OK) < 0) {
-			fprintf(stderr, PROG ": %s: %s\n", o->config, strerror(errno));
-			return -errno;
-		}
-		snprintf(path, sizeof(path), "%s", o->config);
-	} else if (root_path(path, sizeof(path), p->sysroot, SYSCONFDIR "/rpi-hardware.conf") < 0) {
-		fprintf(stderr, PROG ": --sysroot path too long\n");
-		return -ENAMETOOLONG;
+	r = config_locate(p->sysroot, o->config, path, sizeof(path));
+	if (r < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", o->config ? o->config : "--sysroot", strerror(-r));
+		return r;
 	}
 	r = config_load_file(&p->conf, path, config_warning, p);
 	if (r < 0)

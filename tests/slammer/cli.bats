@@ -162,3 +162,9 @@ setup() {
 	run "$SLAMMER" --sysroot "$ROOT" config timeout strict
 	[ "$status" -eq 2 ]
 }
+
+@test "a --config file that cannot be read is a usage error, not silent defaults" {
+	run "$SLAMMER" --sysroot "$ROOT" --config "$BATS_TEST_TMPDIR/missing.conf" status
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--config $BATS_TEST_TMPDIR/missing.conf: No such file or directory"* ]]
+}
