@@ -4,6 +4,7 @@
 #
 #   make                 static helper and everything installable, in build/release
 #   make STATIC=0        dynamic build through pkg-config
+#   make CROSS=aarch64-linux-gnu-   cross build, in build/aarch64
 #   make check           install test dependencies, build, run every test
 #   make demo            install dependencies, build, boot the happy path in QEMU
 #   make install DESTDIR=... PREFIX=...   /   make uninstall
@@ -23,6 +24,7 @@ RPI_HW_CACHE ?= $(HOME)/.cache/rpi-hardware
 STATIC       ?= 1
 SANITIZE     ?= 0
 CROSS        ?=
+CHECK_CROSS  ?= aarch64-linux-gnu-
 
 ifneq ($(CROSS),)
 CC           := $(CROSS)gcc
@@ -32,16 +34,18 @@ CC           := gcc
 endif
 STRIP        ?= $(CROSS)strip
 ARCH         := $(shell $(CC) -dumpmachine)
+# A cross build has its own directories, named by the target CPU: build/aarch64.
+XB           := $(if $(CROSS),build/$(firstword $(subst -, ,$(ARCH))))
 
 ifeq ($(SANITIZE),1)
-B            ?= build/asan
+B            ?= $(or $(XB:%=%-asan),build/asan)
 override STATIC := 0
 SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 else ifeq ($(STATIC),0)
-B            ?= build/dynamic
+B            ?= $(or $(XB:%=%-dynamic),build/dynamic)
 SAN_FLAGS    :=
 else
-B            ?= build/release
+B            ?= $(or $(XB),build/release)
 SAN_FLAGS    :=
 endif
 
@@ -58,13 +62,20 @@ ALL_LDFLAGS  := $(SAN_FLAGS) $(LDFLAGS)
 # libkmod has no static archive in Debian: scripts/build-libkmod.sh builds one from
 # Debian's kmod source package into the cache, once per architecture.
 KMOD_STATIC  ?= $(RPI_HW_CACHE)/kmod-$(ARCH)
-PKG_CONFIG   ?= pkg-config
+# The target's .pc files; Debian ships no <triplet>-pkg-config without pkgconf:<arch>.
+PKG_CONFIG   ?= $(if $(CROSS),PKG_CONFIG_LIBDIR=/usr/lib/$(ARCH)/pkgconfig:/usr/share/pkgconfig )pkg-config
 ifeq ($(STATIC),1)
 DEP_CFLAGS   := -I$(KMOD_STATIC)/include $(shell $(PKG_CONFIG) --cflags blkid 2>/dev/null)
 DEP_LIBS     := -static -Wl,--gc-sections -L$(KMOD_STATIC)/lib -lkmod -lzstd -llzma -lz \
                 -lfdt -lblkid
 STATIC_DEPS  := $(KMOD_STATIC)/lib/libkmod.a
 ALL_CFLAGS   += -ffunction-sections -fdata-sections
+# The target's libfdt.a, unpacked from its package by scripts/fetch-libfdt.sh.
+ifneq ($(CROSS),)
+FDT_STATIC   ?= $(RPI_HW_CACHE)/fdt-$(ARCH)
+DEP_LIBS     += -L$(FDT_STATIC)/lib
+STATIC_DEPS  += $(FDT_STATIC)/lib/libfdt.a
+endif
 else
 DEP_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libkmod blkid 2>/dev/null)
 DEP_LIBS     := $(shell $(PKG_CONFIG) --libs libkmod blkid 2>/dev/null) -lfdt
@@ -85,18 +96,28 @@ all:
 include $(sort $(wildcard */build.mk helpers/*/build.mk tests/*/build.mk))
 
 all: $(PROGRAMS)
-unit-tests: $(UNIT_TESTS) $(TEST_TOOLS)
+# Test tools (the FUSE fake, the syslog sink) stay native: tests/run pairs a cross
+# build with the release build's tools.
+unit-tests: $(UNIT_TESTS) $(if $(CROSS),,$(TEST_TOOLS))
 
 $(KMOD_STATIC)/lib/libkmod.a:
 	CC="$(CC)" scripts/build-libkmod.sh "$(KMOD_STATIC)"
 
+ifneq ($(FDT_STATIC),)
+$(FDT_STATIC)/lib/libfdt.a:
+	CC="$(CC)" scripts/fetch-libfdt.sh "$(FDT_STATIC)"
+endif
+
 deps:
 	scripts/deps.sh
 
+# CHECK_CROSS= leaves out the arm64 build and its tests under qemu-user.
+CHECK_XB     := $(if $(CHECK_CROSS),build/$(firstword $(subst -, ,$(CHECK_CROSS))))
 check: deps
 	$(MAKE) all unit-tests
 	$(MAKE) SANITIZE=1 all unit-tests
-	tests/run build/release build/asan
+	$(if $(CHECK_CROSS),$(MAKE) CROSS=$(CHECK_CROSS) B=$(CHECK_XB) all unit-tests)
+	tests/run build/release build/asan $(CHECK_XB)
 
 demo: deps
 	$(MAKE) all

@@ -4,6 +4,7 @@
 # rpi-hardware-preflight against fake /sys, /proc, /dev and /etc trees.
 
 # run-with: asan
+# run-with: aarch64
 
 load fake-tree
 

@@ -6,6 +6,7 @@
 # output; nothing asserts on timing.
 
 # run-with: asan
+# run-with: aarch64
 
 load fake-tree
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # run-with: asan
+# run-with: aarch64
 # Applying and removing overlays through the configfs stand-in, whose kernel side
 # applies blobs with libfdt against a CM5-like live tree, as the kernel would.
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # run-with: asan
+# run-with: aarch64
 # Reading an overlay the image lacks from the firmware boot partition (libblkid),
 # on a real loop device with an ext4 file system.
 

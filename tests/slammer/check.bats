@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # run-with: asan
+# run-with: aarch64
 # check: offline validation of overlays, alone and against a base tree.
 
 load helper

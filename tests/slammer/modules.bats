@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # run-with: asan
+# run-with: aarch64
 # Module loading with libkmod on a fake module tree. Under --sysroot nothing is
 # inserted: libkmod resolves each module and its dependencies, which are logged.
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # run-with: asan
+# run-with: aarch64
 # wait-device: bounded wait for the accelerator's node.
 
 load helper
