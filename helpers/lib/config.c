@@ -13,6 +13,10 @@
 #include "fsutil.h"
 #include "util.h"
 
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
 struct warner {
 	config_warn_fn fn;
 	void *userdata;

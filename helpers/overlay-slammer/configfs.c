@@ -143,8 +143,9 @@ int configfs_apply(int dirfd, const char *name, const void *blob, size_t len)
 		r = configfs_state(dirfd, name, &state);
 	if (r == 0 && state != OVERLAY_APPLIED)
 		r = -EBADMSG;
-	if (r < 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return -errno;
+	/* The reason the apply failed matters more than a failed cleanup. */
+	if (r < 0)
+		(void)unlinkat(dirfd, name, AT_REMOVEDIR);
 	return r;
 }
 

@@ -30,7 +30,7 @@ rpi_hw_load_settings() {
 rpi_hw_say() {
     if [ "$RPI_HW_DEBUG" = 1 ]; then
         echo "rpi-hardware: $*" >&2
-        [ -n "$DRACUT_SYSTEMD" ] || echo "<30>rpi-hardware: $*" > /dev/kmsg
+        [ -n "$DRACUT_SYSTEMD" ] || { echo "<30>rpi-hardware: $*" > /dev/kmsg; } 2> /dev/null
     else
         info "rpi-hardware: $*"
     fi
@@ -41,7 +41,7 @@ rpi_hw_say() {
 # priority keeps it off the console unless debugging.
 rpi_hw_log_status() {
     "$RPI_HW_BIN" status 2>&1 | while IFS= read -r _rh_line; do
-        echo "<31>rpi-hardware: status: $_rh_line" > /dev/kmsg
+        { echo "<31>rpi-hardware: status: $_rh_line" > /dev/kmsg; } 2> /dev/null
         [ "$RPI_HW_DEBUG" = 1 ] && echo "rpi-hardware: status: $_rh_line" >&2
     done
 }

@@ -11,7 +11,10 @@
 #   - a udev rule that logs when the accel node and its links exist;
 #   - a late pre-mount hook that logs whether /dev/axelera0 exists and whether
 #     the root filesystem is still unmounted;
-#   - poweroff in the systemd initramfs, so a failed boot ends at once.
+#   - poweroff in the systemd initramfs, so a failed boot ends at once;
+#   - the faults of tests/vm/faults.bats that need the running system: a module
+#     whose init fails, an overlay item left behind, a read-only /dev/kmsg
+#     (each only when the kernel command line asks).
 # Every probe writes one line to the kernel log, so the serial console carries
 # it with a kernel timestamp.
 #
@@ -32,11 +35,15 @@ depends() {
 # called by dracut
 installkernel() {
     hostonly='' instmods rpihw_overlays virtio_pci virtio_blk ext4
+    # Loaded only when a fault boot names it in rd.rpi_hw.modules=.
+    hostonly='' instmods rpihw_initfail
 }
 
 # called by dracut
 install() {
     inst_hook cmdline 05 "$moddir/vmtest-iface.sh"
+    inst_hook cmdline 06 "$moddir/vmtest-fault.sh"
+    inst_hook pre-mount 20 "$moddir/vmtest-fault-end.sh"
     inst_hook pre-mount 90 "$moddir/vmtest-premount.sh"
     inst_script "$moddir/vmtest-udev-log.sh" /usr/lib/rpihw-vmtest/udev-log
     inst_rules "$moddir/99-rpihw-vmtest.rules"

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+#
+# The image of the fault matrix (tests/vm/faults.bats): the classic image with
+# broken overlays added after dracut built it. dracut's module validates every
+# overlay it embeds and leaves a broken one out, so they cannot come in through
+# the build; the kernel unpacks a cpio archive appended to the image over the
+# first one instead, as with the faulty image of vm.bash. Each fault has a name
+# of its own, so one image serves them all, chosen with rd.rpi_hw.overlays=:
+#
+#   f-truncated    the Metis overlay cut short; manifest line matches the file
+#   f-notoverlay   a whole device tree (no fragments); manifest line matches
+#   f-oversize     a well-formed overlay over the kernel's 1 MiB limit; matches
+#   f-checksum     a good overlay whose manifest line is another file's digest
+#
+# So only the helper's overlay check stops the first three, and only the
+# manifest check the fourth.
+#
+#   vm_fault_image SRC DST   DST is SRC with the broken overlays and the manifest
+#                            that lists them; needs vm_prepare's workspace ($DW)
+
+_vm_fault_notoverlay() {
+	printf '%s\n' '/dts-v1/;' '/ {' \
+		'	compatible = "raspberrypi,5-compute-module", "brcm,bcm2712";' \
+		'	model = "rpi-hardware test: a whole device tree, not an overlay";' \
+		'	#address-cells = <2>;' '	#size-cells = <1>;' '	chosen { };' '};' |
+		dtc -q -I dts -O dtb -o "$1" -
+}
+
+# A valid overlay whose one property makes it larger than 1 MiB.
+_vm_fault_oversize() {
+	local out=$1 pad=$1.pad
+	head -c $((1024 * 1024)) /dev/zero >"$pad"
+	printf '%s\n' '/dts-v1/;' '/plugin/;' '/ {' '	fragment@0 {' '		target-path = "/";' \
+		'		__overlay__ {' '			rpihw-vmtest-oversize {' \
+		'				compatible = "rpi-hardware,test";' \
+		"				padding = /incbin/(\"$pad\");" \
+		'			};' '		};' '	};' '};' | dtc -q -@ -I dts -O dtb -o "$out" -
+	rm -f "$pad"
+}
+
+vm_fault_image() {
+	local src=$1 img=$2 work=$2.d ovl=usr/lib/rpi-hardware/overlays size wrong
+	rm -rf "$work"
+	mkdir -p "$work/$ovl"
+	size=$(stat -c %s "$DW/overlays/axelera-metis.dtbo")
+	head -c $((size - 16)) "$DW/overlays/axelera-metis.dtbo" >"$work/$ovl/f-truncated.dtbo"
+	_vm_fault_notoverlay "$work/$ovl/f-notoverlay.dtbo" || vm_die "dtc failed on the non-overlay tree" || return
+	_vm_fault_oversize "$work/$ovl/f-oversize.dtbo" || vm_die "dtc failed on the oversize overlay" || return
+	(($(stat -c %s "$work/$ovl/f-oversize.dtbo") > 1024 * 1024)) ||
+		vm_die "f-oversize.dtbo is not over 1 MiB" || return
+	_vm_plain_overlay "$work/$ovl/f-checksum.dtbo" checksum || return
+	lsinitrd -f "$ovl/SHA256SUMS" "$src" >"$work/$ovl/SHA256SUMS" || return
+	grep -q '  axelera-metis.dtbo$' "$work/$ovl/SHA256SUMS" ||
+		vm_die "no manifest with axelera-metis in $src" || return
+	(cd "$work/$ovl" && sha256sum f-truncated.dtbo f-notoverlay.dtbo f-oversize.dtbo) \
+		>>"$work/$ovl/SHA256SUMS" || return
+	wrong=$(sha256sum <"$work/$ovl/f-notoverlay.dtbo" | cut -d' ' -f1)
+	printf '%s  f-checksum.dtbo\n' "$wrong" >>"$work/$ovl/SHA256SUMS"
+	cp "$src" "$img" || return
+	(cd "$work" && find usr | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >>"$img" || return
+	rm -rf "$work"
+}
