@@ -9,6 +9,7 @@
 #include "configfs.h"
 #include "dtbo.h"
 #include "fsutil.h"
+#include "livetree.h"
 #include "log.h"
 #include "modules.h"
 #include "source.h"
@@ -24,18 +25,64 @@ static void blob_freep(struct overlay_blob *b)
 	overlay_blob_free(b);
 }
 
-static int open_overlays(const struct context *ctx, int *dirfd)
+static void log_no_interface(bool tree_checked)
 {
-	int r = configfs_open(ctx->root, ctx->real_root, dirfd);
-
-	if (r == -ENODEV)
+	if (tree_checked)
+		log_err("this kernel has no configfs overlay interface (%s), and the device tree "
+			"it booted with lacks overlays named above: rebuild the merged DTB "
+			"(kernel-install add, or update-grub) and reboot, or boot a Raspberry Pi "
+			"kernel",
+			CONFIGFS_OVERLAYS);
+	else
 		log_err("this kernel has no configfs overlay interface (%s): boot a Raspberry Pi "
 			"kernel (CONFIG_OF_CONFIGFS) or merge the overlays into the DTB the "
 			"bootloader loads",
 			CONFIGFS_OVERLAYS);
-	else if (r < 0)
+}
+
+/* -ENODEV (no interface) is left to the caller: a merged DTB may stand in for it. */
+static int open_overlays(const struct context *ctx, int *dirfd)
+{
+	int r = configfs_open(ctx->root, ctx->real_root, dirfd);
+
+	if (r < 0 && r != -ENODEV)
 		log_err("cannot open %s: %s", CONFIGFS_OVERLAYS, strerror(-r));
 	return r;
+}
+
+/* Without the configfs interface the overlays can still be in effect: merged into
+ * the DTB the bootloader handed the kernel. The live tree says whether they are. */
+static int check_merged(const struct context *ctx, const struct name_list *names)
+{
+	size_t in = 0;
+	uint64_t t0 = now_usec();
+	bool tree = livetree_present(ctx);
+
+	if (!tree) {
+		log_debug("no live device tree at %s: no merged DTB to check", LIVE_TREE);
+	} else {
+		for (size_t i = 0; i < names->n; i++) {
+			const char *name = names->names[i];
+			char why[PATH_MAX + 320];
+			int r = livetree_overlay(ctx, name, why, sizeof(why));
+
+			if (r == 1) {
+				log_info("overlay %s: merged DTB in effect", name);
+				in++;
+			} else if (r == 0) {
+				log_warn("overlay %s: not in effect: %s", name, why);
+			} else {
+				log_warn("overlay %s: cannot check the live device tree: %s", name, why);
+			}
+		}
+	}
+	if (names->n > 0 && in == names->n) {
+		log_info("overlays: %zu of %zu in effect through the merged DTB (%.1f ms)", in,
+			 names->n, elapsed_ms(t0));
+		return EXIT_OK;
+	}
+	log_no_interface(tree && names->n > 0);
+	return EXIT_NO_INTERFACE;
 }
 
 /* The tree the firmware handed the kernel: overlays are tried against a copy of it
@@ -153,7 +200,7 @@ static int apply_all(const struct context *ctx, const struct name_list *names)
 	int r = open_overlays(ctx, &dirfd);
 
 	if (r == -ENODEV)
-		return EXIT_NO_INTERFACE;
+		return check_merged(ctx, names);
 	if (r < 0)
 		return EXIT_FAILED;
 	open_live_tree(ctx, &live);
@@ -178,8 +225,10 @@ int action_remove(const struct context *ctx, const struct name_list *names)
 	_cleanup_(closep) int dirfd = -1;
 	int r = open_overlays(ctx, &dirfd), status = EXIT_OK;
 
-	if (r == -ENODEV)
+	if (r == -ENODEV) {
+		log_no_interface(false);
 		return EXIT_NO_INTERFACE;
+	}
 	if (r < 0)
 		return EXIT_FAILED;
 	/* Overlays stack: the last one applied comes off first. */

@@ -260,3 +260,60 @@ int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t 
 	dt->size = room;
 	return 0;
 }
+
+/* Whether one of the NUL-separated strings in list[0..len) is want. */
+static bool stringlist_has(const char *list, int len, const char *want)
+{
+	size_t wl = strlen(want);
+
+	for (int off = 0; off < len;) {
+		size_t n = strnlen(list + off, (size_t)(len - off));
+
+		if (n == wl && memcmp(list + off, want, n) == 0)
+			return true;
+		off += (int)n + 1;
+	}
+	return false;
+}
+
+int dtbo_fragment_target(const void *ovl, int fragment, struct dtbo_target *t)
+{
+	const char *name = fdt_get_name(ovl, fragment, NULL);
+	const void *val;
+	char want[256];
+	int len, fixups, n;
+
+	memset(t, 0, sizeof(*t));
+	val = fdt_getprop(ovl, fragment, "target-path", &len);
+	if (val) {
+		if (len < 2 || ((const char *)val)[len - 1] != '\0' || strlen(val) != (size_t)len - 1)
+			return -EINVAL;
+		t->path = val;
+		return 0;
+	}
+	val = fdt_getprop(ovl, fragment, "target", &len);
+	if (!val)
+		return -ENOENT;
+	if (len != (int)sizeof(fdt32_t) || !name)
+		return -EINVAL;
+	/* A label reference is a placeholder bound by a __fixups__ entry. */
+	n = snprintf(want, sizeof(want), "/%s:target:0", name);
+	fixups = fdt_path_offset(ovl, "/__fixups__");
+	if (n > 0 && (size_t)n < sizeof(want) && fixups >= 0) {
+		int prop;
+
+		fdt_for_each_property_offset(prop, ovl, fixups) {
+			const char *label;
+			const char *list = fdt_getprop_by_offset(ovl, prop, &label, &len);
+
+			if (list && label && stringlist_has(list, len, want)) {
+				t->label = label;
+				return 0;
+			}
+		}
+	}
+	t->phandle = fdt32_ld(val);
+	if (t->phandle == 0 || t->phandle == (uint32_t)-1)
+		return -EINVAL;
+	return 0;
+}

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The kernel's configfs buffer for a dtbo attribute holds at most 1 MiB. */
 #define DTBO_SIZE_MAX ((size_t)1024 * 1024)
@@ -20,6 +21,19 @@ struct dtbo_info {
  * Returns 0, or -EINVAL with the reason written to why. */
 int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *why,
 		  size_t why_size);
+
+/* What a fragment's target names, as written in the overlay: a path (target-path),
+ * a label of the base tree (target = <&label>, bound through __fixups__), or a
+ * literal phandle of the base tree. Exactly one is set. */
+struct dtbo_target {
+	const char *path;
+	const char *label;
+	uint32_t phandle;
+};
+
+/* The target of the fragment node at offset fragment of a validated overlay.
+ * -ENOENT when it has neither target nor target-path, -EINVAL when malformed. */
+int dtbo_fragment_target(const void *ovl, int fragment, struct dtbo_target *t);
 
 /* A device tree with overlays applied to it in order, as the kernel would. */
 struct dt {

@@ -16,6 +16,7 @@
 #include "context.h"
 #include "fsutil.h"
 #include "log.h"
+#include "merge.h"
 #include "status.h"
 #include "util.h"
 #include "wait.h"
@@ -43,6 +44,7 @@ static void usage(FILE *f)
 	      "  remove [NAME...]             remove overlays in reverse order\n"
 	      "  status [--json]              configuration, overlays, modules, device\n"
 	      "  check FILE... [--base DTB]   validate overlays offline\n"
+	      "  merge --base DTB -o OUT FILE...  merge overlays into a DTB for the bootloader\n"
 	      "  wait-device [--timeout S] [PATH]  wait for the device node\n"
 	      "  config [KEY]                 the settings in effect, as key=value\n"
 	      "\n"
@@ -59,9 +61,11 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Options of a verb: --help always, plus what the verb takes. */
-static int verb_options(int argc, char **argv, const struct option *extra, size_t n_extra,
-			int (*on_option)(int opt, void *userdata), void *userdata)
+/* Options of a verb: --help always, plus what the verb takes; shortopts lists the
+ * short forms ("h" and any the verb documents). */
+static int verb_options_short(int argc, char **argv, const char *shortopts,
+			      const struct option *extra, size_t n_extra,
+			      int (*on_option)(int opt, void *userdata), void *userdata)
 {
 	struct option opts[8] = { { "help", no_argument, NULL, 'h' } };
 	const struct verb *v = find_verb(argv[0]);
@@ -71,7 +75,7 @@ static int verb_options(int argc, char **argv, const struct option *extra, size_
 		opts[i + 1] = extra[i];
 	/* Options may follow the arguments: "check a.dtbo --base board.dtb". */
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
 		if (opt == 'h') {
 			printf("Usage: overlay-slammer [OPTIONS] %s\n", v->usage);
 			return -1;
@@ -82,6 +86,12 @@ static int verb_options(int argc, char **argv, const struct option *extra, size_
 		}
 	}
 	return optind;
+}
+
+static int verb_options(int argc, char **argv, const struct option *extra, size_t n_extra,
+			int (*on_option)(int opt, void *userdata), void *userdata)
+{
+	return verb_options_short(argc, argv, "h", extra, n_extra, on_option, userdata);
 }
 
 static int parse_names(int argc, char **argv, struct name_list *names)
@@ -184,6 +194,42 @@ static int run_check(struct context *ctx, int argc, char **argv)
 	return action_check(argv + first, (size_t)(argc - first), base);
 }
 
+struct merge_args {
+	const char *base;
+	const char *out;
+};
+
+static int set_merge_arg(int opt, void *userdata)
+{
+	struct merge_args *a = userdata;
+
+	if (opt == 'b')
+		a->base = optarg;
+	else
+		a->out = optarg;
+	return 0;
+}
+
+static int run_merge(struct context *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "output", required_argument, NULL, 'o' },
+	};
+	struct merge_args a = { 0 };
+	int first;
+
+	(void)ctx;
+	first = verb_options_short(argc, argv, "ho:", opts, ARRAY_SIZE(opts), set_merge_arg, &a);
+	if (first < 0)
+		return first == -1 ? EXIT_OK : EXIT_USAGE;
+	if (!a.base || !a.out || first == argc) {
+		log_err("merge needs --base BASE.dtb, -o OUT.dtb and at least one overlay");
+		return EXIT_USAGE;
+	}
+	return action_merge(a.base, a.out, argv + first, (size_t)(argc - first));
+}
+
 static int set_timeout(int opt, void *userdata)
 {
 	char *end;
@@ -274,6 +320,7 @@ static const struct verb verbs[] = {
 	{ "remove", run_apply_remove, "remove [NAME...]", true, true },
 	{ "status", run_status, "status [--json]", true, false },
 	{ "check", run_check, "check FILE.dtbo... [--base BASE.dtb]", false, false },
+	{ "merge", run_merge, "merge --base BASE.dtb -o OUT.dtb OVERLAY.dtbo...", false, false },
 	{ "wait-device", run_wait_device, "wait-device [--timeout SECONDS] [PATH]", true, true },
 	{ "config", run_config, "config [KEY]", true, false },
 };

@@ -8,6 +8,7 @@
 
 #include "configfs.h"
 #include "fsutil.h"
+#include "livetree.h"
 #include "modules.h"
 #include "util.h"
 
@@ -64,6 +65,22 @@ static void close_array(const struct report *rep)
 		putchar(']');
 }
 
+/* No configfs interface: each overlay is either in the live tree, merged into the
+ * DTB the kernel booted with, or absent. */
+static void report_merged(struct report *rep)
+{
+	const struct name_list *want = &rep->ctx->cfg.overlays;
+	char why[PATH_MAX + 320];
+
+	for (size_t i = 0; i < want->n; i++) {
+		bool in = livetree_overlay(rep->ctx, want->names[i], why, sizeof(why)) == 1;
+
+		rep->ok &= in;
+		item(rep, "overlay", want->names[i], in ? "merged" : "absent", true);
+	}
+	close_array(rep);
+}
+
 static void report_overlays(struct report *rep)
 {
 	const struct name_list *want = &rep->ctx->cfg.overlays;
@@ -79,6 +96,10 @@ static void report_overlays(struct report *rep)
 		printf("%-8s %-24s %s\n", "configfs", CONFIGFS_OVERLAYS, iface);
 	}
 	open_array(rep, "overlays");
+	if (r == -ENODEV && livetree_present(rep->ctx)) {
+		report_merged(rep);
+		return;
+	}
 	if (r == 0)
 		configfs_list(dirfd, &present);
 	for (size_t i = 0; i < want->n; i++) {

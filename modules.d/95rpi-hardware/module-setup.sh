@@ -175,10 +175,60 @@ rpi_hw_kmod_in_tree() {
         && grep -Eq "(^|/)${_re}\.ko$" "$srcmods/modules.builtin"
 }
 
+# How the kernel being built for gets the overlays, from its build
+# configuration: "runtime" when it has the configfs overlay interface (Raspberry
+# Pi kernels: CONFIG_OF_OVERLAY and CONFIG_OF_CONFIGFS built in), so the helper
+# applies them at boot; "merged" when it has not (Fedora, openSUSE, Debian,
+# Arch's linux-aarch64), so the bootloader must hand it a DTB with them merged
+# in; "unknown" without a configuration to read.
+rpi_hw_kernel_path() {
+    local _cfg
+    for _cfg in "$dracutsysrootdir/boot/config-$kernel" "$srcmods/config" "$srcmods/build/.config"; do
+        [[ -f $_cfg ]] || continue
+        if grep -qx 'CONFIG_OF_OVERLAY=y' "$_cfg" && grep -qx 'CONFIG_OF_CONFIGFS=y' "$_cfg"; then
+            echo runtime
+        else
+            echo merged
+        fi
+        return 0
+    done
+    echo unknown
+}
+
+# Whether the build root can give a kernel its merged DTB: the kernel-install
+# plugin or the GRUB snippet of this package.
+rpi_hw_dtb_integration() {
+    local _f
+    for _f in /usr/lib/kernel/install.d/91-rpi-hardware-dtb.install \
+        /etc/kernel/install.d/91-rpi-hardware-dtb.install /etc/grub.d/09_rpi_hardware_dtb; do
+        [[ -x $dracutsysrootdir$_f ]] && return 0
+    done
+    return 1
+}
+
+# The image is the same either way (the helper tells at boot which interface the
+# kernel has); the build log says once per kernel which path it will take.
+rpi_hw_log_kernel_path() {
+    case $(rpi_hw_kernel_path) in
+        runtime)
+            dinfo "rpi-hardware: kernel $kernel: configfs overlays (runtime path)"
+            ;;
+        merged)
+            dinfo "rpi-hardware: kernel $kernel: no configfs overlay interface: merged-DTB path"
+            rpi_hw_dtb_integration \
+                || dwarn "rpi-hardware: kernel $kernel needs a DTB with the overlays merged, and neither the kernel-install plugin nor the GRUB snippet of rpi-hardware is installed (see docs/kernel-paths.md)"
+            ;;
+        *)
+            dinfo "rpi-hardware: kernel $kernel: no kernel configuration found (/boot/config-$kernel, $srcmods/config); the helper tells at boot which path it takes"
+            ;;
+    esac
+}
+
 # called by dracut
 installkernel() {
     local _mod
     rpi_hw_paths
+    rpi_hw_log_kernel_path
     # The helper mounts configfs to reach the overlay interface.
     hostonly='' instmods configfs
     while read -r _mod; do

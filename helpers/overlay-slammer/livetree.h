@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "context.h"
+
+/* The device tree the kernel booted with, one directory per node and one file of
+ * raw bytes per property. */
+#define LIVE_TREE "/proc/device-tree"
+
+/* Whether the overlay (validated) is in effect in the live tree open at tree_fd:
+ * each fragment's properties present at its target with the overlay's values
+ * (phandles the overlay refers to resolved through the tree's __symbols__), and
+ * each of its nodes present. Returns 1 when so; 0 when not, with the first
+ * differences in why ("/axi/pcie@1/status differs (...)", "/axi/pcie@1/m2 missing");
+ * negative errno when the tree cannot be read. */
+int livetree_check(int tree_fd, const void *ovl, char *why, size_t why_size);
+
+/* Whether ROOT/proc/device-tree exists. */
+bool livetree_present(const struct context *ctx);
+
+/* Reads overlay name as apply does (search order, manifest, validation) and checks
+ * it against ROOT/proc/device-tree. Returns as livetree_check; a negative errno
+ * comes with why. */
+int livetree_overlay(const struct context *ctx, const char *name, char *why, size_t why_size);
