@@ -41,10 +41,21 @@ static void log_no_interface(bool tree_checked)
 }
 
 /* -ENODEV (no interface) is left to the caller: a merged DTB may stand in for it. */
+/* Under a fake root nothing is mounted: the tests provide configfs themselves. */
 static int open_overlays(const struct context *ctx, int *dirfd)
 {
-	int r = configfs_open(ctx->root, ctx->real_root, dirfd);
+	int r = configfs_open(ctx->root, dirfd);
 
+	if (r != -ENODEV || !ctx->real_root)
+		goto out;
+	r = configfs_mount(ctx->root);
+	if (r < 0 && r != -ENODEV) {
+		log_err("cannot mount configfs on %s: %s", CONFIGFS_MOUNT, strerror(-r));
+		return r;
+	}
+	if (r == 0)
+		r = configfs_open(ctx->root, dirfd);
+out:
 	if (r < 0 && r != -ENODEV)
 		log_err("cannot open %s: %s", CONFIGFS_OVERLAYS, strerror(-r));
 	return r;
@@ -312,12 +323,17 @@ static void ensure_configfs(const struct context *ctx, struct modules *m)
 {
 	char path[PATH_MAX];
 	enum module_outcome outcome;
-	static const struct name_list none;
+	int r;
 
 	if (context_path(ctx, CONFIGFS_MOUNT, path, sizeof(path)) < 0 || path_exists(path))
 		return;
-	if (modules_load(m, "configfs", &none, &outcome) < 0)
-		log_debug("configfs module not available");
+	r = modules_load(m, "configfs", &ctx->cfg.blacklist, &outcome);
+	if (r == -ENOENT)
+		log_debug("no configfs module: the kernel has configfs built in, or none");
+	else if (r < 0)
+		log_warn("cannot load the configfs module: %s", strerror(-r));
+	else if (outcome == MODULE_BLACKLISTED)
+		log_warn("the configfs module is blacklisted; the overlay interface needs it");
 }
 
 int action_boot(const struct context *ctx)

@@ -28,24 +28,26 @@ static int open_overlays(const char *root, int *dirfd)
 	return errno == ENOENT || errno == ENOTDIR ? -ENODEV : -errno;
 }
 
-int configfs_open(const char *root, bool may_mount, int *dirfd)
+int configfs_mount(const char *root)
 {
 	char mnt[4096];
 	struct statfs sfs;
-	int r = open_overlays(root, dirfd);
+	int r = path_join(mnt, sizeof(mnt), root, CONFIGFS_MOUNT);
 
-	if (r != -ENODEV || !may_mount)
-		return r;
-	r = path_join(mnt, sizeof(mnt), root, CONFIGFS_MOUNT);
 	if (r < 0)
 		return r;
 	/* The kernel creates the mount point only when configfs is registered. */
 	if (statfs(mnt, &sfs) < 0)
 		return errno == ENOENT ? -ENODEV : -errno;
 	if ((unsigned long)sfs.f_type == CONFIGFS_MAGIC)
-		return -ENODEV;
+		return 0;
 	if (mount("configfs", mnt, "configfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return errno == ENODEV ? -ENODEV : -errno;
+	return 0;
+}
+
+int configfs_open(const char *root, int *dirfd)
+{
 	return open_overlays(root, dirfd);
 }
 

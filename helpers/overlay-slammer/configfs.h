@@ -15,10 +15,13 @@ enum overlay_state {
 	OVERLAY_APPLIED,
 };
 
-/* Opens ROOT/sys/kernel/config/device-tree/overlays, mounting configfs on
- * ROOT/sys/kernel/config first when may_mount and it is not mounted yet.
- * -ENODEV: the kernel has no configfs, or configfs has no overlay directory. */
-int configfs_open(const char *root, bool may_mount, int *dirfd);
+/* Mounts configfs on ROOT/sys/kernel/config unless it is mounted already.
+ * -ENODEV: the kernel has no configfs; other -errno: mount(2) refused. */
+int configfs_mount(const char *root);
+
+/* Opens ROOT/sys/kernel/config/device-tree/overlays.
+ * -ENODEV: configfs is not mounted, or has no overlay directory. */
+int configfs_open(const char *root, int *dirfd);
 
 int configfs_state(int dirfd, const char *name, enum overlay_state *state);
 

@@ -86,7 +86,7 @@ static void report_overlays(struct report *rep)
 	const struct name_list *want = &rep->ctx->cfg.overlays;
 	_cleanup_(closep) int dirfd = -1;
 	struct name_list present = { 0 };
-	int r = configfs_open(rep->ctx->root, false, &dirfd);
+	int r = configfs_open(rep->ctx->root, &dirfd);
 	const char *iface = r == 0 ? "available" : r == -ENODEV ? "missing" : strerror(-r);
 
 	if (rep->json) {
