@@ -8,6 +8,7 @@
 # RPI_HW_ACCEL=tcg forces TCG; the default probes KVM and falls back.
 
 load vm
+load assert
 
 # name | image | kernel command line | shell prompt to wait for | what to type there
 boots() {
@@ -58,37 +59,6 @@ setup_file() {
 
 # --- assertions on one boot's console --------------------------------------
 
-# Lines carrying a kernel timestamp, i.e. the kernel log as the console showed it.
-klog() {
-	vm_console "$VM_OUT/$1.log" | grep -E '^\[ *[0-9]+\.[0-9]+\] ' | sed -E 's/^\[ *[0-9.]+\] //'
-}
-
-# The kernel log up to the moment the root's init started.
-klog_initramfs() {
-	klog "$1" | sed '/^rpihw-vmtest: root: init running/,$d'
-}
-
-fail_boot() {
-	echo "boot $1: $2"
-	echo "--- last lines of $VM_OUT/$1.log:"
-	tr -d '\r' <"$VM_OUT/$1.log" | tail -n 25
-	return 1
-}
-
-# has BOOT ERE WHAT: the kernel log matches.
-has() {
-	klog "$1" | grep -qE -- "$2" || fail_boot "$1" "expected $3 (/$2/)"
-}
-
-lacks() {
-	! klog "$1" | grep -qE -- "$2" || fail_boot "$1" "did not expect $3 (/$2/): $(klog "$1" | grep -E -m1 -- "$2")"
-}
-
-# The console as a whole, for what the shell printed without a timestamp.
-console_has() {
-	vm_console "$VM_OUT/$1.log" | grep -qE -- "$2" || fail_boot "$1" "expected $3 on the console (/$2/)"
-}
-
 stamp() {
 	vm_stamp "$VM_OUT/$1.log" "$2"
 }
@@ -105,11 +75,6 @@ before() {
 completed() {
 	has "$1" '^rpihw-vmtest: root: init running' "the root filesystem's init to run" &&
 		has "$1" '^rpihw-vmtest: root: powering off' "the root's init to finish"
-}
-
-never_mounted() {
-	lacks "$1" '^EXT4-fs \(vda\): mounted' "the root filesystem to be mounted" &&
-		lacks "$1" '^rpihw-vmtest: root: ' "the root's init to run"
 }
 
 # The chain of a good boot, classic or systemd.

@@ -10,6 +10,7 @@
 # and how each fault is put in place: docs/testing.md.
 
 load vm
+load assert
 load faults
 
 # rd.rpi_hw.timeout of every fault boot, and how long after it the wait for a
@@ -78,42 +79,6 @@ setup_file() {
 
 # --- assertions on one boot's console --------------------------------------
 
-klog() {
-	vm_console "$VM_OUT/$1.log" | grep -E '^\[ *[0-9]+\.[0-9]+\] ' | sed -E 's/^\[ *[0-9.]+\] //'
-}
-
-klog_initramfs() {
-	klog "$1" | sed '/^rpihw-vmtest: root: init running/,$d'
-}
-
-# What user space wrote to the console itself (no kernel timestamp).
-console_plain() {
-	vm_console "$VM_OUT/$1.log" | grep -vE '^\[ *[0-9]+\.[0-9]+\] '
-}
-
-fail_boot() {
-	echo "boot $1: $2"
-	echo "--- last lines of $VM_OUT/$1.log:"
-	tr -d '\r' <"$VM_OUT/$1.log" | tail -n 25
-	return 1
-}
-
-has() {
-	klog "$1" | grep -qE -- "$2" || fail_boot "$1" "expected $3 (/$2/)"
-}
-
-lacks() {
-	! klog "$1" | grep -qE -- "$2" || fail_boot "$1" "did not expect $3 (/$2/): $(klog "$1" | grep -E -m1 -- "$2")"
-}
-
-plain_has() {
-	console_plain "$1" | grep -qE -- "$2" || fail_boot "$1" "expected $3 on the console, unstamped (/$2/)"
-}
-
-console_has() {
-	vm_console "$VM_OUT/$1.log" | grep -qE -- "$2" || fail_boot "$1" "expected $3 on the console (/$2/)"
-}
-
 # The helper's reason: in the kernel log as exactly one record.
 reason() {
 	local n
@@ -133,11 +98,6 @@ completed() {
 	has "$1" '^rpihw-vmtest: root: init running' "the root filesystem's init to run" &&
 		has "$1" '^rpihw-vmtest: root: powering off' "the root's init to finish" &&
 		not_hung "$1"
-}
-
-never_mounted() {
-	lacks "$1" '^EXT4-fs \(vda\): mounted' "the root filesystem to be mounted" &&
-		lacks "$1" '^rpihw-vmtest: root: ' "the root's init to run"
 }
 
 # Default mode: the hook warned with its reason and went on.
