@@ -34,22 +34,11 @@ SHELL_INPUT='echo RPIHW-SHELL-$((6*7)); echo o > /proc/sysrq-trigger'
 BREAK_INPUT='overlay-slammer status; echo RPIHW-STATUS-EXIT-$?; exit'
 
 setup_file() {
-	local name img args prompt input jobs
+	local name
 	vm_prepare "$BATS_FILE_TMPDIR/vm" || return 1
 	vm_accel || return 1
 	echo "# emulated boots: kernel $KERNEL_ABI, $VM_ACCEL_NOTE; logs in $VM_OUT" >&3
-	jobs=${RPI_HW_VM_JOBS:-$(nproc)}
-	while IFS='|' read -r name img args prompt input; do
-		while (($(jobs -rp | wc -l) >= jobs)); do
-			wait -n
-		done
-		if [[ -n $prompt ]]; then
-			vm_boot "$name" "$img" "$args" "$prompt" "$input" &
-		else
-			vm_boot "$name" "$img" "$args" &
-		fi
-	done < <(boots)
-	wait
+	boots | vm_boot_all
 	while IFS='|' read -r name _; do
 		echo "# boot $name ($(cat "$VM_OUT/$name.result" 2>/dev/null)):" >&3
 		vm_timeline "$VM_OUT/$name.log" | sed 's/^/#/' >&3

@@ -53,24 +53,13 @@ boots() {
 }
 
 setup_file() {
-	local name img args prompt input jobs
+	local name
 	VM_ONLY_CLASSIC=1 vm_prepare "$BATS_FILE_TMPDIR/vm" || return 1
 	VM_IMG_FAULTS=$BATS_FILE_TMPDIR/vm/faults.img
 	vm_fault_image "$VM_IMG_CLASSIC" "$VM_IMG_FAULTS" || return 1
 	vm_accel || return 1
 	echo "# fault boots: kernel $KERNEL_ABI, $VM_ACCEL_NOTE, limit $(vm_timeout) s each; logs in $VM_OUT" >&3
-	jobs=${RPI_HW_VM_JOBS:-$(nproc)}
-	while IFS='|' read -r name img args prompt input; do
-		while (($(jobs -rp | wc -l) >= jobs)); do
-			wait -n
-		done
-		if [[ -n $prompt ]]; then
-			vm_boot "$name" "$img" "$args" "$prompt" "$input" &
-		else
-			vm_boot "$name" "$img" "$args" &
-		fi
-	done < <(boots)
-	wait
+	boots | vm_boot_all
 	while IFS='|' read -r name _; do
 		echo "# boot $name: $(cat "$VM_OUT/$name.result" 2>/dev/null || echo 'no result')" >&3
 	done < <(boots)

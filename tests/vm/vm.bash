@@ -421,6 +421,23 @@ vm_timeout() {
 	fi
 }
 
+# vm_boot_all: boots the lines "NAME|IMAGE|ARGS[|PROMPT|INPUT]" read from stdin,
+# RPI_HW_VM_JOBS (default: the number of CPUs) at a time, and waits for all.
+vm_boot_all() {
+	local name img args prompt input jobs=${RPI_HW_VM_JOBS:-$(nproc)}
+	while IFS='|' read -r name img args prompt input; do
+		while (($(jobs -rp | wc -l) >= jobs)); do
+			wait -n
+		done
+		if [[ -n $prompt ]]; then
+			vm_boot "$name" "$img" "$args" "$prompt" "$input" &
+		else
+			vm_boot "$name" "$img" "$args" &
+		fi
+	done
+	wait
+}
+
 vm_boot() {
 	local name=$1 img=$2 cmdline="$VM_CMDLINE $3" log fifo fd pid rc t0
 	shift 3
