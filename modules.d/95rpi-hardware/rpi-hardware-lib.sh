@@ -8,22 +8,28 @@
 
 RPI_HW_BIN=/usr/sbin/overlay-slammer
 
-# A setting as the helper will use it: the configuration file, then the kernel
-# command line (with /etc/cmdline.d), parsed by the one parser there is. An
-# unusable value is reported by the helper and the default kept.
-rpi_hw_setting() {
-    "$RPI_HW_BIN" config "$1" || printf '%s\n' "$2"
-}
-
+# The settings as the helper will use them: the configuration file, then the
+# kernel command line (with /etc/cmdline.d), read by the one parser there is, in
+# one run of the helper. An unusable value is reported by the helper (once) and
+# its default kept; without the helper the defaults below stand.
 rpi_hw_load_settings() {
-    RPI_HW_ENABLED=$(rpi_hw_setting enable 1)
-    RPI_HW_STRICT=$(rpi_hw_setting strict 0)
-    RPI_HW_DEBUG=$(rpi_hw_setting debug 0)
+    RPI_HW_ENABLED=1 RPI_HW_STRICT=0 RPI_HW_DEBUG=0
+    RPI_HW_DEVICE=/dev/axelera0 RPI_HW_TIMEOUT=10
+    _rh_settings=$("$RPI_HW_BIN" config) || _rh_settings=
+    while IFS='=' read -r _rh_key _rh_value; do
+        case $_rh_key in
+            enable) RPI_HW_ENABLED=$_rh_value ;;
+            strict) RPI_HW_STRICT=$_rh_value ;;
+            debug) RPI_HW_DEBUG=$_rh_value ;;
+            device) RPI_HW_DEVICE=$_rh_value ;;
+            timeout) RPI_HW_TIMEOUT=$_rh_value ;;
+        esac
+    done << EOF
+$_rh_settings
+EOF
     if [ "$RD_DEBUG" = yes ] || getargbool 0 rd.debug; then
         RPI_HW_DEBUG=1
     fi
-    RPI_HW_DEVICE=$(rpi_hw_setting device /dev/axelera0)
-    RPI_HW_TIMEOUT=$(rpi_hw_setting timeout 10)
 }
 
 # One line per step: in the log always, on the console with debug on.

@@ -240,3 +240,10 @@ classic_hook() {
 	[[ $status -ne 126 && $status -ne 127 ]]
 	[[ $output == *exaviz-cruiser* ]]
 }
+
+@test "a hook reads its settings with one run of the helper: a bad value is reported once" {
+	hook_root "$CLASSIC"
+	hook_cmdline "rd.rpi_hw.timeout=soon"
+	run classic_hook pre-mount
+	[ "$(grep -c "rd.rpi_hw.timeout='soon' ignored" <<<"$output")" -eq 1 ]
+}
