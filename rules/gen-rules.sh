@@ -30,11 +30,11 @@ function bad(what) {
 	printf "%s:%d: %s\n", file, NR, what > "/dev/stderr"
 	errors++
 }
-# The kernel names the subsystem of a device node after its class: "accel" for
-# the DRM accel layer, "metis" for Axelera'\''s own driver, "hailo_chardev" for
-# Hailo'\''s. Matching the PCI function instead would give a device without a node.
-function subsystems(kind) {
-	return kind == "accel" ? "accel metis" : "hailo_chardev"
+# The kernel names the subsystem of a device node after its class: "metis" for
+# Axelera'\''s driver, "hailo_chardev" for Hailo'\''s. Matching the PCI function
+# instead would give a device without a node.
+function subsystem(kind) {
+	return kind == "metis" ? "metis" : "hailo_chardev"
 }
 {
 	sub(/#.*/, "")
@@ -47,14 +47,14 @@ function subsystems(kind) {
 	kind = $1; vendor = $2; device = $3; link = $4
 	desc = $0
 	sub(/^[ \t]*[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", desc)
-	if (kind != "accel" && kind != "hailo")
-		bad("kind \"" kind "\" is not accel or hailo")
+	if (kind != "metis" && kind != "hailo")
+		bad("kind \"" kind "\" is not metis or hailo")
 	if (vendor !~ /^0x[0-9a-f][0-9a-f][0-9a-f][0-9a-f]$/)
 		bad("vendor \"" vendor "\" is not 0x and four lower-case hex digits, as sysfs prints it")
 	if (device != "any" && device !~ /^0x[0-9a-f][0-9a-f][0-9a-f][0-9a-f]$/)
 		bad("device \"" device "\" is not \"any\" or 0x and four lower-case hex digits")
-	if (link !~ /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/)
-		bad("link \"" link "\" is not a plain /dev name")
+	if (link !~ /^[A-Za-z0-9_][A-Za-z0-9_.-]*(%m)?$/ || length(link) > 31)
+		bad("link \"" link "\" is not a plain /dev name (at most 31 characters, %m at the end for the minor)")
 	n++
 	K[n] = kind; V[n] = vendor; D[n] = device; L[n] = link; T[n] = desc
 }
@@ -71,7 +71,8 @@ END {
 	if (flavour == "link") {
 		print "# Links and access for accelerators, in the initramfs and after it. The render"
 		print "# group is in every initramfs this project builds; 99-axelera-metis.rules hands"
-		print "# the Metis to the axelera group once the root filesystem runs."
+		print "# the Metis to the axelera group once the root filesystem runs. %m is the"
+		print "# node'\''s minor: Axelera'\''s driver numbers its cards from 0."
 	} else {
 		print "# Access to the Metis for the axelera group on the root filesystem, on the"
 		print "# device nodes; the links come from 65-rpi-hardware.rules."
@@ -79,22 +80,22 @@ END {
 	print ""
 	print "ACTION==\"remove\", GOTO=\"rpi_hardware_end\""
 	for (i = 1; i <= n; i++) {
-		if (flavour == "group" && K[i] != "accel")
+		if (flavour == "group" && K[i] != "metis")
 			continue
 		print ""
 		print "# " T[i]
-		ns = split(subsystems(K[i]), sub_, " ")
-		for (j = 1; j <= ns; j++) {
-			m = "SUBSYSTEM==\"" sub_[j] "\", ATTRS{vendor}==\"" V[i] "\""
-			if (D[i] != "any")
-				m = m ", ATTRS{device}==\"" D[i] "\""
-			if (flavour == "link") {
-				print m ", TAG+=\"systemd\", MODE=\"0660\", GROUP=\"render\""
-				# A node already named like the link (hailo0) needs no link to itself.
+		m = "SUBSYSTEM==\"" subsystem(K[i]) "\", ATTRS{vendor}==\"" V[i] "\""
+		if (D[i] != "any")
+			m = m ", ATTRS{device}==\"" D[i] "\""
+		if (flavour == "link") {
+			print m ", TAG+=\"systemd\", MODE=\"0660\", GROUP=\"render\""
+			# A node already named like the link (hailo0) needs no link to itself.
+			if (L[i] ~ /%m$/)
+				print m ", SYMLINK+=\"" L[i] "\""
+			else
 				print m ", KERNEL!=\"" L[i] "\", SYMLINK+=\"" L[i] "\""
-			} else
-				print m ", MODE=\"0660\", GROUP=\"axelera\""
-		}
+		} else
+			print m ", MODE=\"0660\", GROUP=\"axelera\""
 	}
 	print ""
 	print "LABEL=\"rpi_hardware_end\""

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
+#endif
+#ifndef PKGLIBDIR
+#define PKGLIBDIR "/usr/lib/rpi-hardware"
 #endif
 
 struct warner {
@@ -144,6 +148,43 @@ static int parse_list(struct name_list *out, const char *v, size_t n, bool modul
 	}
 	*out = l;
 	return 0;
+}
+
+/* Names the seed document gave for modules that no kernel has (SPEC §4). A list
+ * naming one would otherwise fail later as "not found", pointing nowhere. */
+static const struct {
+	const char *name, *what;
+} not_modules[] = {
+	{ "axdevice", "is Axelera's command-line tool, not a kernel module: the driver is metis" },
+	{ "rp1_uart", "is in no kernel: RP1's UARTs are PL011 ones (amba-pl011), which need no "
+		      "module of their own" },
+};
+
+const char *module_not_a_module(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(not_modules); i++)
+		if (strcmp(name, not_modules[i].name) == 0)
+			return not_modules[i].what;
+	return NULL;
+}
+
+/* Takes the seed's names out of the module list, one line for each. */
+static void drop_not_modules(struct name_list *l, const struct warner *w, const char *where)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *what = module_not_a_module(l->names[i]);
+
+		if (what) {
+			warnf(w, "%s: module %s %s; left out", where, l->names[i], what);
+			continue;
+		}
+		if (kept != i)
+			memcpy(l->names[kept], l->names[i], sizeof(l->names[i]));
+		kept++;
+	}
+	l->n = kept;
 }
 
 static int parse_overlays(struct config *c, const char *v, size_t n, const char **why)
@@ -327,16 +368,21 @@ static const struct setting *find_setting(const char *key, size_t n)
 	return NULL;
 }
 
+/* The defaults, as the shipped rpi-hardware.conf spells them out. */
+#define DEFAULT_OVERLAYS "cruiser-raspberrypi-cm5,axelera-metis"
+#define DEFAULT_MODULES "metis"
+#define DEFAULT_OVERLAY_DIRS \
+	"/boot/firmware/overlays /boot/overlays /lib/firmware/overlays " PKGLIBDIR "/overlays"
+
 void config_init(struct config *c)
 {
 	const char *why;
 
 	memset(c, 0, sizeof(*c));
 	c->enable = true;
-	parse_overlays(c, "exaviz-cruiser,axelera-metis", 28, &why);
-	parse_modules(c, "axdevice,rp1_uart,rp1_pci", 25, &why);
-	parse_overlay_dirs(c, "/boot/firmware/overlays /boot/overlays /lib/firmware/overlays",
-			   62, &why);
+	parse_overlays(c, DEFAULT_OVERLAYS, strlen(DEFAULT_OVERLAYS), &why);
+	parse_modules(c, DEFAULT_MODULES, strlen(DEFAULT_MODULES), &why);
+	parse_overlay_dirs(c, DEFAULT_OVERLAY_DIRS, strlen(DEFAULT_OVERLAY_DIRS), &why);
 	strcpy(c->device, "/dev/axelera0");
 	c->timeout_s = 10;
 }
@@ -391,6 +437,12 @@ static int config_parse_line(struct config *c, const char *line, size_t n, const
 		warnf(w, "%s line %u: %s='%s' ignored: %s", origin, lineno, s->key,
 			 shown(val, vlen, vbuf, sizeof(vbuf)), why);
 		return 1;
+	}
+	if (s->parse == parse_modules) {
+		char where[PATH_MAX + 32];
+
+		snprintf(where, sizeof(where), "%s line %u", origin, lineno);
+		drop_not_modules(&c->modules, w, where);
 	}
 	return 0;
 }
@@ -478,6 +530,8 @@ static int cmdline_word(const struct cmdline_arg *a, struct config *c, const str
 	}
 	if (s->parse(c, a->value, a->value_len, &why) < 0)
 		goto ignored;
+	if (s->parse == parse_modules)
+		drop_not_modules(&c->modules, w, "kernel command line: rd.rpi_hw.modules");
 	return 0;
 ignored:
 	warnf(w, "kernel command line: %s='%s' ignored: %s",

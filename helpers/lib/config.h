@@ -65,6 +65,10 @@ int config_load_cmdline(struct config *c, const char *root, config_warn_fn warn,
 bool overlay_name_valid(const char *s, size_t n);
 bool module_name_valid(const char *s, size_t n);
 
+/* Why NAME, a name the seed document used, is no kernel module; NULL for any other
+ * name. Such names are left out of the module list with a warning. */
+const char *module_not_a_module(const char *name);
+
 bool name_list_contains(const struct name_list *l, const char *name);
 
 /* Writes the list comma separated into out; -ENAMETOOLONG if it does not fit. */

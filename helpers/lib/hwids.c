@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "fsutil.h"
 #include "util.h"
@@ -32,11 +31,13 @@ static size_t next_word(const char *line, size_t n, size_t *pos, const char **wo
 	return i - start;
 }
 
+/* As sysfs prints an ID, and as the generated rules compare it: "0x" and four
+ * lower-case hex digits. rules/gen-rules.sh takes the same. */
 static int parse_hex16(const char *w, size_t n, unsigned *out)
 {
 	unsigned v = 0;
 
-	if (n != 6 || w[0] != '0' || (w[1] != 'x' && w[1] != 'X'))
+	if (n != 6 || w[0] != '0' || w[1] != 'x')
 		return -EINVAL;
 	for (size_t i = 2; i < n; i++) {
 		char c = w[i];
@@ -46,8 +47,6 @@ static int parse_hex16(const char *w, size_t n, unsigned *out)
 			v |= (unsigned)(c - '0');
 		else if (c >= 'a' && c <= 'f')
 			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
 		else
 			return -EINVAL;
 	}
@@ -55,18 +54,33 @@ static int parse_hex16(const char *w, size_t n, unsigned *out)
 	return 0;
 }
 
-static bool plain_word(const char *w, size_t n, size_t max)
+static bool name_char(char c, bool first)
 {
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = w[i];
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || (!first && (c == '-' || c == '.'));
+}
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-' || c == '.'))
+/* A /dev name, optionally ending in udev's "%m" (the node's minor). */
+static bool link_word(const char *w, size_t n, size_t max)
+{
+	if (n >= 2 && w[n - 2] == '%' && w[n - 1] == 'm')
+		n -= 2;
+	if (n == 0 || n > max - 2)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!name_char(w[i], i == 0))
 			return false;
-	}
 	return true;
+}
+
+static bool known_kind(const char *w, size_t n)
+{
+	static const char *const kinds[] = { HWID_KIND_METIS, HWID_KIND_HAILO };
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (n == strlen(kinds[i]) && memcmp(w, kinds[i], n) == 0)
+			return true;
+	return false;
 }
 
 static void copy_word(char *dst, const char *w, size_t n)
@@ -82,34 +96,38 @@ static int parse_row(struct hwid *id, const char *line, size_t n, const char **w
 	unsigned dev;
 
 	len = next_word(line, n, &pos, &w);
-	if (!plain_word(w, len, sizeof(id->kind) - 1)) {
-		*why = "kind is not a plain word";
+	if (!known_kind(w, len)) {
+		*why = "kind is not " HWID_KIND_METIS " or " HWID_KIND_HAILO;
 		return -EINVAL;
 	}
 	copy_word(id->kind, w, len);
 	len = next_word(line, n, &pos, &w);
 	if (parse_hex16(w, len, &id->vendor) < 0) {
-		*why = "vendor is not a 4-digit hex ID such as 0x1f9d";
+		*why = "vendor is not 0x and four lower-case hex digits, such as 0x1f9d";
 		return -EINVAL;
 	}
 	len = next_word(line, n, &pos, &w);
-	if (len == 3 && strncasecmp(w, "any", 3) == 0) {
+	if (len == 3 && memcmp(w, "any", 3) == 0) {
 		id->device = HWID_ANY;
 	} else if (parse_hex16(w, len, &dev) == 0) {
 		id->device = (int)dev;
 	} else {
-		*why = "device is not a 4-digit hex ID or \"any\"";
+		*why = "device is not \"any\" or 0x and four lower-case hex digits";
 		return -EINVAL;
 	}
 	len = next_word(line, n, &pos, &w);
-	if (!plain_word(w, len, sizeof(id->link) - 1)) {
-		*why = "link is not a plain /dev name";
+	if (!link_word(w, len, sizeof(id->link))) {
+		*why = "link is not a plain /dev name (%m at the end for the minor)";
 		return -EINVAL;
 	}
 	copy_word(id->link, w, len);
 	while (pos < n && (line[pos] == ' ' || line[pos] == '\t'))
 		pos++;
 	len = n - pos;
+	if (len == 0) {
+		*why = "want 5 columns: kind vendor device link description";
+		return -EINVAL;
+	}
 	if (len >= sizeof(id->desc))
 		len = sizeof(id->desc) - 1;
 	copy_word(id->desc, line + pos, len);
@@ -137,9 +155,13 @@ int hwids_parse(struct hwid_table *t, const char *text, size_t len, const char *
 			line++;
 			n--;
 		}
+		/* A comment runs from '#' to the end of the line, as in the rule generator. */
+		for (size_t k = 0; k < n; k++)
+			if (line[k] == '#')
+				n = k;
 		while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
 			n--;
-		if (n == 0 || line[0] == '#')
+		if (n == 0)
 			continue;
 		if (t->n == HWIDS_MAX)
 			why = "too many rows (at most 64)";

@@ -5,6 +5,9 @@
 #include <stddef.h>
 
 #define HWID_ANY (-1)
+/* The kinds of rows: Axelera's driver (class "metis" nodes), Hailo's. */
+#define HWID_KIND_METIS "metis"
+#define HWID_KIND_HAILO "hailo"
 #define HWIDS_MAX 64
 #define HWIDS_FILE_MAX ((size_t)64 * 1024)
 
@@ -13,7 +16,7 @@ struct hwid {
 	char kind[16];
 	unsigned vendor;
 	int device; /* HWID_ANY or 0..0xffff */
-	char link[32];
+	char link[32]; /* may end in "%m", the node's minor */
 	char desc[96];
 };
 
@@ -23,8 +26,10 @@ struct hwid_table {
 	char source[256]; /* the file it came from, or "built-in" */
 };
 
-/* Parses the table text. On a malformed line returns -EINVAL and writes
- * "ORIGIN line N: reason" into err. */
+/* Parses the table text, in the grammar rules/gen-rules.sh takes: '#' starts a
+ * comment anywhere, IDs are "0x" and four lower-case hex digits, kind is metis or
+ * hailo. On a malformed line returns -EINVAL and writes "ORIGIN line N: reason"
+ * into err. */
 int hwids_parse(struct hwid_table *t, const char *text, size_t len, const char *origin,
 		char *err, size_t errsize);
 

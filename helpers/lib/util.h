@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,16 @@ static inline void closep(const int *fd)
 		int saved = errno;
 
 		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void closedirp(DIR **d)
+{
+	if (*d) {
+		int saved = errno;
+
+		closedir(*d);
 		errno = saved;
 	}
 }

@@ -15,11 +15,6 @@
 #include "source.h"
 #include "util.h"
 
-static void dt_closep(struct dt *dt)
-{
-	dt_close(dt);
-}
-
 static void blob_freep(struct overlay_blob *b)
 {
 	overlay_blob_free(b);
@@ -161,7 +156,65 @@ static int write_overlay(int dirfd, const char *name, const struct overlay_blob 
 	return r;
 }
 
-static int apply_one(const struct context *ctx, int dirfd, const char *name, struct dt *live)
+/* What the kernel booted with (ROOT/proc/device-tree) and a copy of its flattened
+ * tree (/sys/firmware/fdt) to try each overlay on before the kernel sees it. */
+struct live {
+	int tree_fd; /* negative: no live tree to look at */
+	struct dt dt;
+};
+
+static void live_close(struct live *l)
+{
+	closep(&l->tree_fd);
+	dt_close(&l->dt);
+}
+
+/* Raspberry Pi firmware applies config.txt's dtoverlay= lines before Linux starts:
+ * such an overlay is in the booted tree already, and writing it to configfs again
+ * would apply it twice. Returns 1 when the overlay is in effect. */
+static int in_booted_tree(const struct live *live, const char *name,
+			  const struct overlay_blob *b)
+{
+	char why[PATH_MAX + 320];
+	unsigned same = 0;
+	int r;
+
+	if (live->tree_fd < 0)
+		return 0;
+	r = livetree_check(live->tree_fd, b->data, why, sizeof(why), &same);
+	if (r == 1) {
+		log_info("overlay %s: in effect, applied before Linux started (the booted device "
+			 "tree has it); not applied again",
+			 name);
+		return 1;
+	}
+	if (r == 0 && same > 0)
+		log_warn("overlay %s: partly in the booted device tree already (%s); applying it "
+			 "over that: if config.txt applies it with parameters, list it in one place "
+			 "only",
+			 name, why);
+	else if (r < 0)
+		log_debug("overlay %s: cannot compare it with the live tree: %s", name,
+			  strerror(-r));
+	return 0;
+}
+
+/* The PCIe controller reads max-link-speed only when it probes: on a firmware boot
+ * with dtparam=pciex1=on that has happened before the initramfs starts. */
+static void warn_probed(const struct context *ctx, const struct live *live, const char *name,
+			const struct overlay_blob *b)
+{
+	char why[PATH_MAX + 320];
+
+	if (live->tree_fd < 0 || livetree_probed(ctx, live->tree_fd, b->data, why, sizeof(why)) <= 0)
+		return;
+	log_warn("overlay %s: %s: drivers read that only when they probe, so it changes nothing "
+		 "now; set it before Linux starts: dtparam=pciex1_gen=3 in config.txt, or a merged "
+		 "DTB",
+		 name, why);
+}
+
+static int apply_one(const struct context *ctx, int dirfd, const char *name, struct live *live)
 {
 	_cleanup_(blob_freep) struct overlay_blob b = { 0 };
 	enum overlay_state state;
@@ -178,11 +231,6 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name, str
 			why);
 		return r;
 	}
-	if (live->fdt && dt_apply(live, b.data, b.size, why, sizeof(why)) < 0) {
-		log_err("overlay %s does not fit this board's device tree: %s; not applied", name,
-			why);
-		return -EINVAL;
-	}
 	r = configfs_state(dirfd, name, &state);
 	if (r < 0) {
 		log_err("overlay %s: cannot read its configfs state: %s", name, strerror(-r));
@@ -190,6 +238,13 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name, str
 	}
 	if (state == OVERLAY_APPLIED)
 		return check_applied(dirfd, name, &b);
+	if (in_booted_tree(live, name, &b))
+		return 0;
+	if (live->dt.fdt && dt_apply(&live->dt, b.data, b.size, why, sizeof(why)) < 0) {
+		log_err("overlay %s does not fit this board's device tree: %s; not applied", name,
+			why);
+		return -EINVAL;
+	}
 	if (state == OVERLAY_UNAPPLIED) {
 		log_info("overlay %s: removing an unapplied item left behind", name);
 		r = configfs_remove(dirfd, name);
@@ -199,13 +254,14 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name, str
 			return r;
 		}
 	}
+	warn_probed(ctx, live, name, &b);
 	return write_overlay(dirfd, name, &b);
 }
 
 static int apply_all(const struct context *ctx, const struct name_list *names)
 {
 	_cleanup_(closep) int dirfd = -1;
-	_cleanup_(dt_closep) struct dt live = { 0 };
+	_cleanup_(live_close) struct live live = { .tree_fd = -1 };
 	unsigned done = 0;
 	uint64_t t0 = now_usec();
 	int r = open_overlays(ctx, &dirfd);
@@ -214,7 +270,8 @@ static int apply_all(const struct context *ctx, const struct name_list *names)
 		return check_merged(ctx, names);
 	if (r < 0)
 		return EXIT_FAILED;
-	open_live_tree(ctx, &live);
+	open_live_tree(ctx, &live.dt);
+	live.tree_fd = livetree_open(ctx);
 	for (size_t i = 0; i < names->n; i++) {
 		if (apply_one(ctx, dirfd, names->names[i], &live) == 0)
 			done++;

@@ -32,6 +32,7 @@ struct check {
 	char *why;
 	size_t why_size;
 	unsigned diffs;
+	unsigned same; /* properties already as the overlay sets them */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -414,6 +415,8 @@ static int compare_value(struct check *c, const char *shown, const char *ovl_pat
 			describe(have, hlen, a, sizeof(a));
 			describe(want, len, b, sizeof(b));
 			differ(c, "%s differs (the tree has %s, the overlay %s)", shown, a, b);
+		} else {
+			c->same++;
 		}
 	}
 	free(want);
@@ -480,9 +483,9 @@ static int compare_node(struct check *c, int node, const char *ovl_path, const c
 	return 0;
 }
 
-int livetree_check(int tree_fd, const void *ovl, char *why, size_t why_size)
+int livetree_check(int tree_fd, const void *ovl, char *why, size_t why_size, unsigned *same)
 {
-	struct check c = { tree_fd, ovl, why, why_size, 0 };
+	struct check c = { tree_fd, ovl, why, why_size, 0, 0 };
 	int frag;
 
 	why[0] = '\0';
@@ -510,7 +513,115 @@ int livetree_check(int tree_fd, const void *ovl, char *why, size_t why_size)
 
 		snprintf(why + used, why_size - used, "; and %u more", c.diffs - SHOWN_MAX);
 	}
+	if (same)
+		*same = c.same;
 	return c.diffs == 0 ? 1 : 0;
+}
+
+int livetree_open(const struct context *ctx)
+{
+	char path[PATH_MAX];
+	int r = context_path(ctx, LIVE_TREE, path, sizeof(path)), fd;
+
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Properties a driver reads only when it probes its device: the PCIe controller
+ * drivers (pcie-brcmstb, pci-host-generic through the PCI core's
+ * of_pci_get_max_link_speed()) fix the link's top speed there. */
+static const char *const probe_time_props[] = { "max-link-speed" };
+
+static bool probe_time(const char *prop)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(probe_time_props); i++)
+		if (strcmp(prop, probe_time_props[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The driver bound to the platform device made from the node at path, into drv;
+ * -ENOENT when there is no such device or it has no driver. Devices name their
+ * node through an of_node link into /sys/firmware/devicetree/base. */
+static int node_driver(int devices_fd, const char *path, char *drv, size_t size)
+{
+	static const char base[] = "/devicetree/base";
+	_cleanup_(closedirp) DIR *d = NULL;
+	const struct dirent *e;
+	int fd = openat(devices_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((e = readdir(d))) {
+		char rel[NAME_MAX + 16], target[PATH_MAX];
+		const char *node, *slash;
+		ssize_t n;
+
+		if (is_dot(e->d_name) ||
+		    snprintf(rel, sizeof(rel), "%s/of_node", e->d_name) >= (int)sizeof(rel))
+			continue;
+		n = readlinkat(devices_fd, rel, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		node = strstr(target, base);
+		if (!node || strcmp(node + sizeof(base) - 1, path) != 0)
+			continue;
+		snprintf(rel, sizeof(rel), "%s/driver", e->d_name);
+		n = readlinkat(devices_fd, rel, target, sizeof(target) - 1);
+		if (n <= 0)
+			return -ENOENT;
+		target[n] = '\0';
+		slash = strrchr(target, '/');
+		slash = slash ? slash + 1 : target;
+		if (strlen(slash) >= size)
+			return -ENAMETOOLONG;
+		memcpy(drv, slash, strlen(slash) + 1);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int livetree_probed(const struct context *ctx, int tree_fd, const void *ovl, char *why,
+		    size_t why_size)
+{
+	struct check c = { tree_fd, ovl, why, why_size, 0, 0 };
+	_cleanup_(closep) int devices_fd = -1;
+	char path[PATH_MAX];
+	int frag;
+
+	why[0] = '\0';
+	if (context_path(ctx, "/sys/bus/platform/devices", path, sizeof(path)) < 0)
+		return -ENAMETOOLONG;
+	devices_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (devices_fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	fdt_for_each_subnode(frag, ovl, 0) {
+		int body = fdt_subnode_offset(ovl, frag, "__overlay__"), prop;
+		char live[PATH_MAX], drv[NAME_MAX + 1];
+
+		if (body < 0 || target_path(&c, frag, live, sizeof(live)) < 0)
+			continue;
+		fdt_for_each_property_offset(prop, ovl, body) {
+			const char *name;
+
+			if (!fdt_getprop_by_offset(ovl, prop, &name, NULL) || !name ||
+			    !probe_time(name))
+				continue;
+			if (node_driver(devices_fd, live, drv, sizeof(drv)) < 0)
+				break;
+			differ(&c, "%s on %s (its driver %s has probed it already)", name, live,
+			       drv);
+		}
+	}
+	return (int)c.diffs;
 }
 
 bool livetree_present(const struct context *ctx)
@@ -530,17 +641,13 @@ static void blob_freep(struct overlay_blob *b)
 int livetree_overlay(const struct context *ctx, const char *name, char *why, size_t why_size)
 {
 	_cleanup_(blob_freep) struct overlay_blob b = { 0 };
-	_cleanup_(closep) int fd = -1;
-	char path[PATH_MAX], reason[320];
-	int r = context_path(ctx, LIVE_TREE, path, sizeof(path));
+	_cleanup_(closep) int fd = livetree_open(ctx);
+	char reason[320];
+	int r;
 
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		r = -errno;
-		snprintf(why, why_size, "cannot open %s: %s", path, strerror(-r));
-		return r;
+		snprintf(why, why_size, "cannot open %s: %s", LIVE_TREE, strerror(-fd));
+		return fd;
 	}
 	r = overlay_read(ctx, name, &b, why, why_size);
 	if (r < 0)
@@ -550,8 +657,8 @@ int livetree_overlay(const struct context *ctx, const char *name, char *why, siz
 		snprintf(why, why_size, "%s is not a valid overlay: %s", b.origin, reason);
 		return r;
 	}
-	r = livetree_check(fd, b.data, why, why_size);
+	r = livetree_check(fd, b.data, why, why_size, NULL);
 	if (r < 0 && !why[0])
-		snprintf(why, why_size, "cannot read %s: %s", path, strerror(-r));
+		snprintf(why, why_size, "cannot read %s: %s", LIVE_TREE, strerror(-r));
 	return r;
 }

@@ -16,7 +16,19 @@
  * each of its nodes present. Returns 1 when so; 0 when not, with the first
  * differences in why ("/axi/pcie@1/status differs (...)", "/axi/pcie@1/m2 missing");
  * negative errno when the tree cannot be read. */
-int livetree_check(int tree_fd, const void *ovl, char *why, size_t why_size);
+int livetree_check(int tree_fd, const void *ovl, char *why, size_t why_size, unsigned *same);
+/* same (may be NULL) counts the properties already as the overlay sets them: an
+ * overlay not in effect with same > 0 is partly there. */
+
+/* ROOT/proc/device-tree opened as a directory, or -errno. */
+int livetree_open(const struct context *ctx);
+
+/* Settings of the overlay that drivers read only when they probe (max-link-speed)
+ * aimed at a node whose device has probed already, so that applying them now
+ * changes nothing until it probes again. Returns how many, named in why; 0 none;
+ * negative errno when the devices cannot be read. */
+int livetree_probed(const struct context *ctx, int tree_fd, const void *ovl, char *why,
+		    size_t why_size);
 
 /* Whether ROOT/proc/device-tree exists. */
 bool livetree_present(const struct context *ctx);

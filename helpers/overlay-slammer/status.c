@@ -104,9 +104,16 @@ static void report_overlays(struct report *rep)
 		configfs_list(dirfd, &present);
 	for (size_t i = 0; i < want->n; i++) {
 		enum overlay_state st = OVERLAY_ABSENT;
+		char why[PATH_MAX + 320];
 
 		if (r == 0 && configfs_state(dirfd, want->names[i], &st) < 0)
 			st = OVERLAY_UNAPPLIED;
+		/* Not through configfs, but in the tree the firmware handed the kernel. */
+		if (st == OVERLAY_ABSENT &&
+		    livetree_overlay(rep->ctx, want->names[i], why, sizeof(why)) == 1) {
+			item(rep, "overlay", want->names[i], "booted", true);
+			continue;
+		}
 		rep->ok &= st == OVERLAY_APPLIED;
 		item(rep, "overlay", want->names[i], overlay_state_name(st), true);
 	}

@@ -24,8 +24,8 @@ int action_wait_device(const struct context *ctx, const char *device, unsigned t
 	}
 	while (!path_exists(path)) {
 		if (now_usec() >= deadline) {
-			log_err("%s did not appear within %u s: check the driver (dmesg | grep -i "
-				"axelera) and 'overlay-slammer status'",
+			log_err("%s did not appear within %u s: check that the metis driver bound "
+				"the card (dmesg | grep -e metis -e axl) and 'overlay-slammer status'",
 				device, timeout_s);
 			return EXIT_TIMEOUT;
 		}

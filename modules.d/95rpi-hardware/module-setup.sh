@@ -35,10 +35,47 @@ rpi_hw_paths() {
     _rh_rulesdir=${rpi_hw_rulesdir:-$rpi_hw_default_rulesdir}
 }
 
+# The settings of the build root's configuration file, as the helper reads it:
+# the one reader of the file, when it runs on the build host. It reads no
+# command line here: an empty system root stands in for the build host's /proc.
+# With "warn", its warnings (a malformed value, a module name of the seed's that
+# no kernel has) come out here as they will at boot. Where it cannot run (a
+# cross build), rpi_hw_conf falls back to rpi_hw_conf_file.
+rpi_hw_load_conf() {
+    local _file="$dracutsysrootdir$_rh_config" _noroot _line _rc=0
+    local -a _args=()
+    _rh_settings=
+    rpi_hw_helper_runs || return 0
+    _noroot=$(mktemp -d "${DRACUT_TMPDIR:-/tmp}/rpi-hw-noroot.XXXXXX") || return 0
+    [[ -f $_file ]] && _args=(--config "$_file")
+    _rh_settings=$("$dracutsysrootdir$_rh_helper" --sysroot "$_noroot" "${_args[@]}" config 2> "$_noroot.msg") || _rc=$?
+    if [[ ${1-} == warn ]]; then
+        while IFS= read -r _line; do
+            [[ -n $_line ]] && dwarn "rpi-hardware: ${_line#overlay-slammer: }"
+        done < "$_noroot.msg"
+    fi
+    rm -rf "$_noroot" "$_noroot.msg"
+    ((_rc == 0)) || _rh_settings=
+}
+
+# Value of KEY: from the helper's reading (rpi_hw_load_conf), or the file's.
+rpi_hw_conf() {
+    local _line
+    if [[ -n ${_rh_settings-} ]]; then
+        while IFS= read -r _line; do
+            if [[ $_line == "$1="* ]]; then
+                printf '%s\n' "${_line#*=}"
+                return 0
+            fi
+        done <<< "$_rh_settings"
+    fi
+    rpi_hw_conf_file "$@"
+}
+
 # Value of KEY in the build root's configuration, or DEFAULT. Same grammar as
 # the helper: key=value, # comments, blank lines, whitespace trimmed, optional
 # double quotes around the value; the last assignment wins.
-rpi_hw_conf() {
+rpi_hw_conf_file() {
     local _file="$dracutsysrootdir$_rh_config" _line _key _val _out="$2"
     if [[ -r $_file ]]; then
         while IFS= read -r _line || [[ -n $_line ]]; do
@@ -78,22 +115,35 @@ rpi_hw_overlays() {
         else
             dwarn "rpi-hardware: overlay name '$_name' in $_rh_config is not a file name; skipped"
         fi
-    done < <(rpi_hw_split "$(rpi_hw_conf overlays exaviz-cruiser,axelera-metis)")
+    done < <(rpi_hw_split "$(rpi_hw_conf overlays cruiser-raspberrypi-cm5,axelera-metis)")
 }
 
 rpi_hw_overlay_dirs() {
-    rpi_hw_conf overlay_dirs "/boot/firmware/overlays /boot/overlays /lib/firmware/overlays"
+    rpi_hw_conf overlay_dirs "/boot/firmware/overlays /boot/overlays /lib/firmware/overlays $rpi_hw_default_datadir/overlays"
 }
 
-# First search directory holding NAME.dtbo, as a path inside the build root.
+# The seed document named the Cruiser's overlay exaviz-cruiser; Exaviz ships it
+# as cruiser-raspberrypi-cm5. Either name finds a file of the other.
+rpi_hw_overlay_alias() {
+    case $1 in
+        cruiser-raspberrypi-cm5) echo exaviz-cruiser ;;
+        exaviz-cruiser) echo cruiser-raspberrypi-cm5 ;;
+    esac
+}
+
+# First search directory holding NAME.dtbo (or, failing that, the file of its
+# other name), as a path inside the build root.
 rpi_hw_find_overlay() {
-    local _dir
-    # shellcheck disable=SC2046 # the list is space separated by definition
-    for _dir in $(rpi_hw_overlay_dirs); do
-        if [[ -f $dracutsysrootdir$_dir/$1.dtbo ]]; then
-            printf '%s\n' "$_dir/$1.dtbo"
-            return 0
-        fi
+    local _dir _name _alias
+    _alias=$(rpi_hw_overlay_alias "$1")
+    for _name in "$1" $_alias; do
+        # shellcheck disable=SC2046 # the list is space separated by definition
+        for _dir in $(rpi_hw_overlay_dirs); do
+            if [[ -f $dracutsysrootdir$_dir/$_name.dtbo ]]; then
+                printf '%s\n' "$_dir/$_name.dtbo"
+                return 0
+            fi
+        done
     done
     return 1
 }
@@ -228,6 +278,7 @@ rpi_hw_log_kernel_path() {
 installkernel() {
     local _mod
     rpi_hw_paths
+    rpi_hw_load_conf
     rpi_hw_log_kernel_path
     # The helper mounts configfs to reach the overlay interface.
     hostonly='' instmods configfs
@@ -237,7 +288,7 @@ installkernel() {
         else
             dwarn "rpi-hardware: kernel module '$_mod' not found for kernel $kernel; the image is built without it"
         fi
-    done < <(rpi_hw_split "$(rpi_hw_conf modules axdevice,rp1_uart,rp1_pci)")
+    done < <(rpi_hw_split "$(rpi_hw_conf modules metis)")
     return 0
 }
 
@@ -266,7 +317,11 @@ rpi_hw_install_overlays() {
             dwarn "rpi-hardware: overlay $_src could not be copied into the image; the image is built without it"
             continue
         fi
-        dinfo "rpi-hardware: overlay $_name from $_src"
+        if [[ ${_src##*/} != "$_name.dtbo" ]]; then
+            dinfo "rpi-hardware: overlay $_name from $_src (its other name)"
+        else
+            dinfo "rpi-hardware: overlay $_name from $_src"
+        fi
         _embedded+=("$_name.dtbo")
     done < <(rpi_hw_overlays)
     # The helper refuses an overlay whose checksum differs from this manifest.
@@ -312,6 +367,22 @@ rpi_hw_install_groups() {
     done
 }
 
+# Axelera's package (metis-dkms) installs 72-axelera.rules. For driver 1.6 it
+# gives each node its 1.5 colon name through a PROGRAM run by /bin/sh with sed;
+# without those in the image the rule silently makes no link. The image carries
+# the rules as the root file system has them, with what they run.
+rpi_hw_vendor_rules=72-axelera.rules
+rpi_hw_install_vendor_rules() {
+    local _dir
+    for _dir in /etc/udev/rules.d /usr/lib/udev/rules.d /lib/udev/rules.d; do
+        [[ -f $dracutsysrootdir$_dir/$rpi_hw_vendor_rules ]] || continue
+        inst "$_dir/$rpi_hw_vendor_rules" "${udevrulesdir:-$udevdir/rules.d}/$rpi_hw_vendor_rules"
+        inst_multiple sh sed
+        dinfo "rpi-hardware: udev rules $_dir/$rpi_hw_vendor_rules, with sh and sed"
+        return 0
+    done
+}
+
 # Files of the build root are installed with inst, not inst_simple: dracut 059's
 # inst_simple looks for the source on the build host even under --sysroot, and
 # silently installs nothing when only the system root has it.
@@ -319,6 +390,7 @@ rpi_hw_install_groups() {
 install() {
     local _rules
     rpi_hw_paths
+    rpi_hw_load_conf warn
 
     if ! inst_binary "$_rh_helper" /usr/sbin/overlay-slammer; then
         dfatal "rpi-hardware: cannot install $_rh_helper into the image"
@@ -350,6 +422,7 @@ install() {
     fi
     inst "$_rules" "${udevrulesdir:-$udevdir/rules.d}/$rpi_hw_rules_name"
     rpi_hw_install_groups "$dracutsysrootdir$_rules"
+    rpi_hw_install_vendor_rules
 
     inst_simple "$moddir/rpi-hardware-lib.sh" /lib/rpi-hardware-lib.sh
     inst_hook pre-udev 40 "$moddir/rpi-hardware-boot.sh"

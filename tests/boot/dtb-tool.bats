@@ -83,8 +83,8 @@ setup() {
 @test "build: the configuration's overlay list and directories are used" {
 	fake_kernel 6.1.0-28-arm64 mainline debian
 	mkdir -p "$SYS/etc" "$SYS/srv/ovl"
-	mv "$SYS/boot/firmware/overlays/exaviz-cruiser.dtbo" "$SYS/srv/ovl/"
-	printf 'overlays = exaviz-cruiser\noverlay_dirs="/nowhere /srv/ovl"\n' >"$SYS/etc/rpi-hardware.conf"
+	mv "$SYS/boot/firmware/overlays/cruiser-raspberrypi-cm5.dtbo" "$SYS/srv/ovl/"
+	printf 'overlays = cruiser-raspberrypi-cm5\noverlay_dirs="/nowhere /srv/ovl"\n' >"$SYS/etc/rpi-hardware.conf"
 	run "$DTB_TOOL" build 6.1.0-28-arm64 "$BATS_TEST_TMPDIR/out.dtb"
 	[ "$status" -eq 0 ]
 	[ "$(fdtget -t s "$BATS_TEST_TMPDIR/out.dtb" /axi/pcie@1000110000 status)" = okay ]

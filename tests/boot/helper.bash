@@ -22,9 +22,10 @@ export RPI_HW_DTB_TOOL=$DTB_TOOL
 compile_boot_fixtures() {
 	local name
 	mkdir -p "$BATS_FILE_TMPDIR/fix"
-	for name in cm5-base exaviz-cruiser axelera-metis; do
+	for name in cm5-base cruiser-raspberrypi-cm5; do
 		compile_dts "$FIXTURES/$name.dts" "$BATS_FILE_TMPDIR/fix/$name.dtbo"
 	done
+	compile_dts "$REPO/overlays/axelera-metis.dts" "$BATS_FILE_TMPDIR/fix/axelera-metis.dtbo"
 }
 
 # new_system: an empty system root in $SYS with the overlays in
@@ -33,7 +34,7 @@ new_system() {
 	SYS=$BATS_TEST_TMPDIR/sys
 	FIX=$BATS_FILE_TMPDIR/fix
 	mkdir -p "$SYS/boot/firmware/overlays"
-	cp "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" "$SYS/boot/firmware/overlays/"
+	cp "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo" "$SYS/boot/firmware/overlays/"
 	export RPI_HW_SYSROOT=$SYS
 }
 
@@ -71,5 +72,5 @@ fake_kernel() {
 # expected_dtb OUT: what `overlay-slammer merge` makes of the base and overlays.
 expected_dtb() {
 	"$RPI_HW_HELPER" merge --base "$FIX/cm5-base.dtbo" -o "$1" \
-		"$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" 2>/dev/null
+		"$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo" 2>/dev/null
 }

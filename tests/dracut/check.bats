@@ -86,20 +86,20 @@ setup() {
 }
 
 @test "PC building a generic image with the overlays installed: included by default" {
-	overlays_in /boot/firmware/overlays exaviz-cruiser
+	overlays_in /boot/firmware/overlays cruiser-raspberrypi-cm5
 	overlays_in /lib/firmware/overlays axelera-metis
 	answer ""
 	[ "${lines[-1]}" = rc=0 ]
 }
 
 @test "PC building a host-only image: the overlays on disk do not make it a board" {
-	overlays_in /boot/firmware/overlays exaviz-cruiser axelera-metis
+	overlays_in /boot/firmware/overlays cruiser-raspberrypi-cm5 axelera-metis
 	answer -h
 	[ "${lines[-1]}" = rc=255 ]
 }
 
 @test "generic image with one of the two overlays: only when asked" {
-	overlays_in /boot/overlays exaviz-cruiser
+	overlays_in /boot/overlays cruiser-raspberrypi-cm5
 	answer ""
 	[ "${lines[-1]}" = rc=255 ]
 }

@@ -85,7 +85,7 @@ classic_hook() {
 	refute grep -q setsid "$R/run/stub.calls"
 	refute grep -q halt "$R/run/stub.calls"
 	# The helper's view went to the kernel log, which rdsosreport collects.
-	kmsg_log | grep -q "^<31>rpi-hardware: status: overlay exaviz-cruiser: applied ($(cat "$R/run/stub.token"))"
+	kmsg_log | grep -q "^<31>rpi-hardware: status: overlay cruiser-raspberrypi-cm5: applied ($(cat "$R/run/stub.token"))"
 }
 
 @test "rd.rpi_hw.strict=1: a failed boot step opens dracut's emergency shell with the reason" {
@@ -190,7 +190,7 @@ classic_hook() {
 	rm "$R/dev/kmsg"
 	mknod -m 600 "$R/dev/kmsg" c 1 11
 	run hook_sh ". /lib/dracut-lib.sh; emergency_shell -n test 'test break'"
-	grep -q "rpi-hardware: status: overlay exaviz-cruiser: applied ($(cat "$R/run/stub.token"))" \
+	grep -q "rpi-hardware: status: overlay cruiser-raspberrypi-cm5: applied ($(cat "$R/run/stub.token"))" \
 		"$R/run/initramfs/rdsosreport.txt"
 }
 
@@ -228,7 +228,7 @@ classic_hook() {
 	run hook_sh DRACUT_SYSTEMD=1 "/bin/dracut-emergency"
 	grep -qx "sulogin -e" "$R/run/stub.calls"
 	grep -q "^rpi-hardware: /usr/sbin/overlay-slammer status" "$R/run/initramfs/rdsosreport.txt"
-	grep -q "overlay exaviz-cruiser: applied ($(cat "$R/run/stub.token"))" "$R/run/initramfs/rdsosreport.txt"
+	grep -q "overlay cruiser-raspberrypi-cm5: applied ($(cat "$R/run/stub.token"))" "$R/run/initramfs/rdsosreport.txt"
 }
 
 @test "the real helper runs inside the image, as in the rd.break shell" {
@@ -238,7 +238,7 @@ classic_hook() {
 	[[ $output == *overlay-slammer* ]]
 	run chroot "$R" /run/overlay-slammer.real status
 	[[ $status -ne 126 && $status -ne 127 ]]
-	[[ $output == *exaviz-cruiser* ]]
+	[[ $output == *cruiser-raspberrypi-cm5* ]]
 }
 
 @test "a hook reads its settings with one run of the helper: a bad value is reported once" {

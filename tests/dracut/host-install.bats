@@ -20,15 +20,14 @@ setup_file() {
 	sandbox_init "$BATS_FILE_TMPDIR/sb"
 	# Two kernels, the second one without rp1_pci.
 	kernel_tree "$SANDBOX/root" "$KERNEL_ABI"
-	kernel_tree "$SANDBOX/root" "$KVER2" axdevice rp1_uart
+	kernel_tree "$SANDBOX/root" "$KVER2" metis
 	: >"$SANDBOX/boot/vmlinuz-$KERNEL_ABI"
 	: >"$SANDBOX/boot/vmlinuz-$KVER2"
+	# The Cruiser's overlay where Exaviz's package puts it; the Metis overlay is
+	# this package's own, which make install brings.
 	mkdir -p "$SANDBOX/boot/firmware/overlays"
-	local name
-	for name in exaviz-cruiser axelera-metis; do
-		printf '/dts-v1/;\n/plugin/;\n/ { fragment@0 { target-path = "/"; __overlay__ { %s { }; }; }; };\n' \
-			"$name" | dtc -q -@ -I dts -O dtb -o "$SANDBOX/boot/firmware/overlays/$name.dtbo" -
-	done
+	printf '/dts-v1/;\n/plugin/;\n/ { fragment@0 { target-path = "/"; __overlay__ { %s { }; }; }; };\n' \
+		cruiser | dtc -q -@ -I dts -O dtb -o "$SANDBOX/boot/firmware/overlays/cruiser-raspberrypi-cm5.dtbo" -
 	sandbox_run -- make -s -C "$REPO" B="$BUILD_DIR" install >"$BATS_FILE_TMPDIR/install.log" 2>&1 || {
 		cat "$BATS_FILE_TMPDIR/install.log" >&2
 		return 1
@@ -73,14 +72,41 @@ dracut_modules_of() {
 		lsinitrd "$img" | grep -q ' usr/lib/rpi-hardware/overlays/SHA256SUMS$'
 		lsinitrd "$img" | grep -q ' usr/lib/udev/rules.d/65-rpi-hardware.rules$'
 		lsinitrd "$img" | grep -q ' usr/lib/dracut/hooks/pre-udev/40-rpi-hardware-boot.sh$'
-		lsinitrd "$img" | grep -q " usr/lib/modules/$kver/extra/axdevice.ko$"
-		lsinitrd -f etc/rpi-hardware.conf "$img" | grep -q '^overlays=exaviz-cruiser,axelera-metis'
+		lsinitrd "$img" | grep -q " usr/lib/modules/$kver/extra/metis.ko$"
+		lsinitrd -f etc/rpi-hardware.conf "$img" | grep -q '^overlays=cruiser-raspberrypi-cm5,axelera-metis'
 	done
+	# The Metis overlay is the one make install put in /usr/lib/rpi-hardware/overlays.
+	lsinitrd -f usr/lib/rpi-hardware/overlays/axelera-metis.dtbo "$SANDBOX/boot/initrd.img-$KERNEL_ABI" |
+		cmp - "$BUILD_DIR/overlays/axelera-metis.dtbo"
+	[[ $output == *"rpi-hardware: overlay axelera-metis from /usr/lib/rpi-hardware/overlays/axelera-metis.dtbo"* ]]
+}
+
+@test "a module the kernel lacks, and the seed's names: one warning each, and still an image" {
+	# shellcheck disable=SC2016 # expanded in the sandbox
+	sandbox_run -- sh -c 'cp /etc/rpi-hardware.conf /etc/rpi-hardware.conf.orig &&
+		sed -i "s/^modules=.*/modules=axdevice,metis,rp1_pci,rp1_uart/" /etc/rpi-hardware.conf'
+	run sandbox_run "${CRUISER[@]}" -- dracut --regenerate-all --force
+	sandbox_run -- mv /etc/rpi-hardware.conf.orig /etc/rpi-hardware.conf
+	[ "$status" -eq 0 ]
 	lsinitrd "$SANDBOX/boot/initrd.img-$KERNEL_ABI" | grep -q "/extra/rp1_pci.ko$"
 	[[ $(lsinitrd "$SANDBOX/boot/initrd.img-$KVER2") != *rp1_pci.ko* ]]
-	# The kernel without it: one warning naming module and kernel, and still an image.
+	lsinitrd "$SANDBOX/boot/initrd.img-$KVER2" | grep -q "/extra/metis.ko$"
 	[[ $output == *"rpi-hardware: kernel module 'rp1_pci' not found for kernel $KVER2; the image is built without it"* ]]
 	[[ $output != *"rp1_pci' not found for kernel $KERNEL_ABI"* ]]
+	[[ $output == *"rpi-hardware: /etc/rpi-hardware.conf line "*": module axdevice is Axelera's command-line tool, not a kernel module: the driver is metis; left out"* ]]
+	[[ $output == *"module rp1_uart is in no kernel"* ]]
+	[[ $output != *"kernel module 'axdevice' not found"* && $output != *"kernel module 'rp1_uart' not found"* ]]
+}
+
+@test "Axelera's own 72-axelera.rules goes into the image with the sh and sed its program runs" {
+	local img=$SANDBOX/boot/vendor-rules.img
+	cp "$REPO/tests/dracut/fixtures/72-axelera.rules" "$SANDBOX_USR/lib/udev/rules.d/"
+	run sandbox_run "${CRUISER[@]}" -- dracut --force --no-kernel --kver "$KERNEL_ABI" /boot/vendor-rules.img
+	rm -f "$SANDBOX_USR/lib/udev/rules.d/72-axelera.rules"
+	[ "$status" -eq 0 ]
+	lsinitrd -f usr/lib/udev/rules.d/72-axelera.rules "$img" | cmp - "$REPO/tests/dracut/fixtures/72-axelera.rules"
+	lsinitrd "$img" | grep -Eq ' usr/bin/sed$| bin/sed$'
+	lsinitrd "$img" | grep -Eq ' usr/bin/sh$| bin/sh$'
 }
 
 @test "PC: left out of a plain build; dracut --force --add rpi-hardware puts it in" {
@@ -98,7 +124,7 @@ dracut_modules_of() {
 	run sandbox_run -- sh -c '
 		mkdir -p /etc/rpi-hardware
 		cp /usr/lib/rpi-hardware/hardware-ids /etc/rpi-hardware/hardware-ids
-		echo "accel 0x1abc any axelera0 a new board revision" >>/etc/rpi-hardware/hardware-ids
+		echo "metis 0x1abc any axelera%m a new board revision" >>/etc/rpi-hardware/hardware-ids
 		/usr/lib/rpi-hardware/gen-rules link /etc/rpi-hardware/hardware-ids \
 			>/etc/udev/rules.d/65-rpi-hardware.rules &&
 		dracut --force --no-kernel --add rpi-hardware --kver "$1" /boot/etc-rules.img' _ "$KERNEL_ABI"

@@ -36,11 +36,11 @@ setup_file() {
 @test "the image carries the build host's configuration" {
 	run lsinitrd -f etc/rpi-hardware.conf "$IMG"
 	[ "$status" -eq 0 ]
-	[[ $output == *"overlays = exaviz-cruiser, axelera-metis"* ]]
+	[[ $output == *"overlays = cruiser-raspberrypi-cm5, axelera-metis"* ]]
 }
 
 @test "the overlays are embedded and the build log says where each came from" {
-	image_has "$IMG" usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo
+	image_has "$IMG" usr/lib/rpi-hardware/overlays/cruiser-raspberrypi-cm5.dtbo
 	image_has "$IMG" usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
 	cmp "$DW/overlays/axelera-metis.dtbo" "$UNPACKED/usr/lib/rpi-hardware/overlays/axelera-metis.dtbo"
 	grep -q "rpi-hardware: overlay axelera-metis from $DW/overlays/axelera-metis.dtbo" "$IMG.log"
@@ -49,7 +49,7 @@ setup_file() {
 @test "the checksum manifest lists the embedded overlays in configured order and verifies" {
 	local sums=$UNPACKED/usr/lib/rpi-hardware/overlays/SHA256SUMS
 	run awk '{ print $2 }' "$sums"
-	[ "${lines[0]}" = exaviz-cruiser.dtbo ]
+	[ "${lines[0]}" = cruiser-raspberrypi-cm5.dtbo ]
 	[ "${lines[1]}" = axelera-metis.dtbo ]
 	[ "${#lines[@]}" -eq 2 ]
 	(cd "${sums%/*}" && sha256sum --quiet -c SHA256SUMS)
@@ -57,7 +57,7 @@ setup_file() {
 
 @test "the configured kernel modules and configfs are in the image and its modules.dep" {
 	local m
-	for m in axdevice rp1_uart rp1_pci; do
+	for m in metis rp1_pci; do
 		image_has "$IMG" "usr/lib/modules/$KERNEL_ABI/extra/$m.ko"
 		grep -q "^extra/$m.ko:" "$UNPACKED/usr/lib/modules/$KERNEL_ABI/modules.dep"
 	done
@@ -126,36 +126,65 @@ setup_file() {
 
 @test "a module missing from the kernel tree is a warning naming it and the kernel; the image builds" {
 	conf_copy "$BATS_TEST_TMPDIR"
-	sed -i 's/^modules=.*/modules="axdevice,no_such_mod,rp1_pci"/' "$RH_CONF"
+	sed -i 's/^modules=.*/modules="metis,no_such_mod,rp1_pci"/' "$RH_CONF"
 	run dracut_image "$BATS_TEST_TMPDIR/m.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
 		-m "base rpi-hardware"
 	[ "$status" -eq 0 ]
 	grep -q "kernel module 'no_such_mod' not found for kernel $KERNEL_ABI" "$BATS_TEST_TMPDIR/m.img.log"
-	image_has "$BATS_TEST_TMPDIR/m.img" "usr/lib/modules/$KERNEL_ABI/extra/axdevice.ko"
+	image_has "$BATS_TEST_TMPDIR/m.img" "usr/lib/modules/$KERNEL_ABI/extra/metis.ko"
 	image_has "$BATS_TEST_TMPDIR/m.img" "usr/lib/modules/$KERNEL_ABI/extra/rp1_pci.ko"
+}
+
+@test "the seed's module names: one line each at image build saying what they are, nothing looked up" {
+	conf_copy "$BATS_TEST_TMPDIR"
+	sed -i 's/^modules=.*/modules="axdevice,rp1_uart,metis"/' "$RH_CONF"
+	run dracut_image "$BATS_TEST_TMPDIR/s.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "base rpi-hardware"
+	[ "$status" -eq 0 ]
+	grep -q "rpi-hardware: $RH_CONF line [0-9]*: module axdevice is Axelera's command-line tool, not a kernel module: the driver is metis; left out" \
+		"$BATS_TEST_TMPDIR/s.img.log"
+	grep -q "rpi-hardware: $RH_CONF line [0-9]*: module rp1_uart is in no kernel" "$BATS_TEST_TMPDIR/s.img.log"
+	[ "$(grep -c "module axdevice is Axelera's" "$BATS_TEST_TMPDIR/s.img.log")" -eq 1 ]
+	refute grep -q "kernel module 'axdevice' not found" "$BATS_TEST_TMPDIR/s.img.log"
+	image_has "$BATS_TEST_TMPDIR/s.img" "usr/lib/modules/$KERNEL_ABI/extra/metis.ko"
+}
+
+@test "the seed's overlay name: a file called exaviz-cruiser.dtbo is found for cruiser-raspberrypi-cm5" {
+	local ov=$BATS_TEST_TMPDIR/ov
+	conf_copy "$BATS_TEST_TMPDIR"
+	make_overlay "$ov" exaviz-cruiser
+	make_overlay "$ov" axelera-metis
+	sed -i "s|^overlay_dirs=.*|overlay_dirs=$ov|" "$RH_CONF"
+	run dracut_image "$BATS_TEST_TMPDIR/a.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
+		-m "base rpi-hardware"
+	[ "$status" -eq 0 ]
+	grep -q "rpi-hardware: overlay cruiser-raspberrypi-cm5 from $ov/exaviz-cruiser.dtbo (its other name)" \
+		"$BATS_TEST_TMPDIR/a.img.log"
+	image_unpack "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/a"
+	cmp "$ov/exaviz-cruiser.dtbo" "$BATS_TEST_TMPDIR/a/usr/lib/rpi-hardware/overlays/cruiser-raspberrypi-cm5.dtbo"
 }
 
 @test "an overlay missing from every search directory is a warning; the image builds without it" {
 	local ov=$BATS_TEST_TMPDIR/ov
 	conf_copy "$BATS_TEST_TMPDIR"
-	make_overlay "$ov" exaviz-cruiser
+	make_overlay "$ov" cruiser-raspberrypi-cm5
 	sed -i "s|^overlay_dirs=.*|overlay_dirs=$DW/no-such-dir $ov|" "$RH_CONF"
 	run dracut_image "$BATS_TEST_TMPDIR/o.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
 		-m "base rpi-hardware"
 	[ "$status" -eq 0 ]
 	grep -q "overlay axelera-metis.dtbo not found in $DW/no-such-dir $ov" \
 		"$BATS_TEST_TMPDIR/o.img.log"
-	image_has "$BATS_TEST_TMPDIR/o.img" usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo
+	image_has "$BATS_TEST_TMPDIR/o.img" usr/lib/rpi-hardware/overlays/cruiser-raspberrypi-cm5.dtbo
 	refute image_has "$BATS_TEST_TMPDIR/o.img" usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
 	run lsinitrd -f usr/lib/rpi-hardware/overlays/SHA256SUMS "$BATS_TEST_TMPDIR/o.img"
-	[[ $output == *"  exaviz-cruiser.dtbo" ]]
+	[[ $output == *"  cruiser-raspberrypi-cm5.dtbo" ]]
 	[[ $output != *axelera-metis* ]]
 }
 
 @test "an overlay the helper rejects is a warning and stays out of the image" {
 	local ov=$BATS_TEST_TMPDIR/ov
 	conf_copy "$BATS_TEST_TMPDIR"
-	make_overlay "$ov" exaviz-cruiser
+	make_overlay "$ov" cruiser-raspberrypi-cm5
 	echo "not a device tree" >"$ov/axelera-metis.dtbo"
 	sed -i "s|^overlay_dirs=.*|overlay_dirs=$ov|" "$RH_CONF"
 	run dracut_image "$BATS_TEST_TMPDIR/v.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
@@ -163,22 +192,22 @@ setup_file() {
 	[ "$status" -eq 0 ]
 	grep -q "rpi-hardware: overlay $ov/axelera-metis.dtbo does not validate (.*); the image is built without it" \
 		"$BATS_TEST_TMPDIR/v.img.log"
-	image_has "$BATS_TEST_TMPDIR/v.img" usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo
+	image_has "$BATS_TEST_TMPDIR/v.img" usr/lib/rpi-hardware/overlays/cruiser-raspberrypi-cm5.dtbo
 	refute image_has "$BATS_TEST_TMPDIR/v.img" usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
 }
 
 @test "an earlier search directory wins over a later one" {
 	local early=$BATS_TEST_TMPDIR/early
 	# Same name, different content: the early one must be the one embedded.
-	make_overlay "$early" exaviz-cruiser early-copy
-	refute cmp -s "$early/exaviz-cruiser.dtbo" "$DW/overlays/exaviz-cruiser.dtbo"
+	make_overlay "$early" cruiser-raspberrypi-cm5 early-copy
+	refute cmp -s "$early/cruiser-raspberrypi-cm5.dtbo" "$DW/overlays/cruiser-raspberrypi-cm5.dtbo"
 	conf_copy "$BATS_TEST_TMPDIR"
 	sed -i "s|^overlay_dirs=.*|overlay_dirs=$early $DW/overlays|" "$RH_CONF"
 	run dracut_image "$BATS_TEST_TMPDIR/e.img" "$KERNEL_ABI" "$KMODDIR" --no-hostonly \
 		-m "base rpi-hardware"
 	[ "$status" -eq 0 ]
 	image_unpack "$BATS_TEST_TMPDIR/e.img" "$BATS_TEST_TMPDIR/e"
-	cmp "$early/exaviz-cruiser.dtbo" "$BATS_TEST_TMPDIR/e/usr/lib/rpi-hardware/overlays/exaviz-cruiser.dtbo"
+	cmp "$early/cruiser-raspberrypi-cm5.dtbo" "$BATS_TEST_TMPDIR/e/usr/lib/rpi-hardware/overlays/cruiser-raspberrypi-cm5.dtbo"
 	cmp "$DW/overlays/axelera-metis.dtbo" "$BATS_TEST_TMPDIR/e/usr/lib/rpi-hardware/overlays/axelera-metis.dtbo"
 }
 
@@ -186,7 +215,7 @@ setup_file() {
 	run dracut_image "$BATS_TEST_TMPDIR/h.img" "$KERNEL_ABI" "$KMODDIR" --hostonly \
 		-m "base rpi-hardware"
 	[ "$status" -eq 0 ]
-	image_has "$BATS_TEST_TMPDIR/h.img" "usr/lib/modules/$KERNEL_ABI/extra/axdevice.ko"
+	image_has "$BATS_TEST_TMPDIR/h.img" "usr/lib/modules/$KERNEL_ABI/extra/metis.ko"
 	image_has "$BATS_TEST_TMPDIR/h.img" usr/sbin/overlay-slammer
 }
 

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The udev rules: generated from rules/hardware-ids, then run by udev's own
-# engine (udevadm test) against simulated devices: the seed's accel device,
-# Axelera's real IDs and "metis" node class, Hailo, and devices that must not
-# match. In the initramfs (its udevadm, its rules, its /etc/group) and on the
-# root filesystem (both rule files, group axelera).
+# engine (udevadm test) against simulated devices shaped like those of Axelera's
+# driver (class "metis" nodes below the PCI function, both naming schemes, two
+# cards), Hailo, and devices that must not match. In the initramfs (its udevadm,
+# its rules, its /etc/group) and on the root filesystem (both rule files, group
+# axelera, and with rules in the style of Axelera's own package beside them).
 
 load ../lib/dracut
 load ../lib/udev
@@ -19,41 +20,48 @@ setup_file() {
 	local sys=$BATS_FILE_TMPDIR/sys
 	mkdir -p "$sys/devices" "$sys/class" "$sys/bus/pci" "$sys/bus/platform"
 
-	# The seed's device: an accel node whose platform parent carries the vendor
-	# (what the emulated-boot stand-in module creates).
-	sysfs_device "$sys" /devices/platform/metis-sim bus/platform vendor=0x1e81
-	SEED=$(sysfs_node "$sys" /devices/platform/metis-sim accel accel0 261:0 accel/accel0)
-
-	local pci=/devices/pci0000:00/0000:00:00.0
-	sysfs_device "$sys" "$pci" bus/pci vendor=0x14e4 device=0x2712 class=0x060400
-	# Axelera's driver: the PCI function and its "metis" class node.
-	sysfs_device "$sys" "$pci/0000:01:00.0" bus/pci vendor=0x1f9d device=0x1100 class=0x120000
-	METIS=$(sysfs_node "$sys" "$pci/0000:01:00.0" metis metis-0000:01:00 240:0 metis-0000:01:00)
-	METIS_PCI=/sys/bus/pci/devices/0000:01:00.0
+	# A CM5's external x1 port is PCI domain 1. Axelera's driver makes one
+	# class-"metis" node per card below the PCI function, minors from 0, named
+	# metis-D:B:S by driver 1.4 and 1.5, metis-D-B-S by 1.6.
+	local port=/devices/platform/axi/1000110000.pcie/pci0001:00/0001:00:00.0
+	sysfs_device "$sys" "$port" bus/pci vendor=0x14e4 device=0x2712 class=0x060400
+	sysfs_device "$sys" "$port/0001:01:00.0" bus/pci vendor=0x1f9d device=0x1100 class=0x120000
+	METIS=$(sysfs_node "$sys" "$port/0001:01:00.0" metis metis-1:1:0 240:0 metis-1:1:0)
+	METIS_PCI=/sys/bus/pci/devices/0001:01:00.0
 	mkdir -p "$sys/bus/pci/devices"
-	ln -sfnr "$sys$pci/0000:01:00.0" "$sys/bus/pci/devices/0000:01:00.0"
-	# The same card through the DRM accel layer.
-	AXACCEL=$(sysfs_node "$sys" "$pci/0000:01:00.0" accel accel1 261:1 accel/accel1)
-	# The ID metis-setup.sh used.
-	sysfs_device "$sys" "$pci/0000:02:00.0" bus/pci vendor=0x1f0f device=0x0001
-	SETUP=$(sysfs_node "$sys" "$pci/0000:02:00.0" accel accel2 261:2 accel/accel2)
-	# Axelera vendor, another device: not a Metis.
-	sysfs_device "$sys" "$pci/0000:03:00.0" bus/pci vendor=0x1f9d device=0x1200
-	OTHERDEV=$(sysfs_node "$sys" "$pci/0000:03:00.0" accel accel3 261:3 accel/accel3)
-	# Somebody else's accelerator (Intel NPU).
-	sysfs_device "$sys" "$pci/0000:04:00.0" bus/pci vendor=0x8086 device=0x7d1d
-	INTEL=$(sysfs_node "$sys" "$pci/0000:04:00.0" accel accel4 261:4 accel/accel4)
+	ln -sfnr "$sys$port/0001:01:00.0" "$sys/bus/pci/devices/0001:01:00.0"
+	# The same card under driver 1.6.
+	METIS16=$(sysfs_node "$sys" "$port/0001:01:00.0" metis metis-1-1-0 240:0 metis-1-1-0)
+	# A second card, behind a switch: the driver's minor 1.
+	sysfs_device "$sys" "$port/0001:02:00.0" bus/pci vendor=0x1f9d device=0x11aa class=0x120000
+	SECOND=$(sysfs_node "$sys" "$port/0001:02:00.0" metis metis-1:2:0 240:1 metis-1:2:0)
+	# Axelera's Europa.
+	sysfs_device "$sys" "$port/0001:03:00.0" bus/pci vendor=0x1f9d device=0x0001
+	EUROPA=$(sysfs_node "$sys" "$port/0001:03:00.0" metis metis-1:3:0 240:2 metis-1:3:0)
+	# Axelera vendor, another device ID: not one the driver takes.
+	sysfs_device "$sys" "$port/0001:04:00.0" bus/pci vendor=0x1f9d device=0x1200
+	OTHERDEV=$(sysfs_node "$sys" "$port/0001:04:00.0" metis metis-1:4:0 240:3 metis-1:4:0)
+	# The seed's fictional IDs: nothing of Axelera's, so no link.
+	sysfs_device "$sys" "$port/0001:05:00.0" bus/pci vendor=0x1e81 device=0x1000
+	SEED=$(sysfs_node "$sys" "$port/0001:05:00.0" metis metis-1:5:0 240:4 metis-1:5:0)
+	# Somebody else's accelerator (Intel NPU), a DRM accel node.
+	local pci=/devices/pci0000:00/0000:00:00.0
+	sysfs_device "$sys" "$pci" bus/pci vendor=0x8086 device=0x7d1d
+	INTEL=$(sysfs_node "$sys" "$pci" accel accel0 261:0 accel/accel0)
 	# Hailo-8: its driver names the node hailo0 itself.
 	sysfs_device "$sys" "$pci/0000:05:00.0" bus/pci vendor=0x1e60 device=0x2864
 	HAILO=$(sysfs_node "$sys" "$pci/0000:05:00.0" hailo_chardev hailo0 511:0 hailo0)
 
-	local rules=$BATS_FILE_TMPDIR/rules root=$BATS_FILE_TMPDIR/rootrules
-	mkdir -p "$rules" "$root"
+	local rules=$BATS_FILE_TMPDIR/rules root=$BATS_FILE_TMPDIR/rootrules vendor=$BATS_FILE_TMPDIR/vendor
+	mkdir -p "$rules" "$root" "$vendor"
 	cp "$BUILD_DIR/rules/$LINK" "$rules/"
 	cp "$BUILD_DIR/rules/$LINK" "$BUILD_DIR/rules/$ROOTRULES" "$root/"
+	# The root filesystem with Axelera's package installed as well.
+	cp "$BUILD_DIR/rules/$LINK" "$BUILD_DIR/rules/$ROOTRULES" "$REPO/tests/dracut/fixtures/72-axelera.rules" "$vendor/"
 	printf 'root:x:0:\nrender:x:990:\n' >"$BATS_FILE_TMPDIR/group"
 	printf 'root:x:0:\nrender:x:990:\naxelera:x:991:frigate,hass\n' >"$BATS_FILE_TMPDIR/group.root"
-	export SYS=$sys RULES=$rules ROOTDIR=$root SEED METIS METIS_PCI AXACCEL SETUP OTHERDEV INTEL HAILO
+	export SYS=$sys RULES=$rules ROOTDIR=$root VENDORDIR=$vendor METIS METIS16 METIS_PCI SECOND \
+		EUROPA OTHERDEV SEED INTEL HAILO
 }
 
 setup() {
@@ -85,14 +93,15 @@ initramfs_test() {
 
 @test "the generator rejects a bad table, naming file, line and problem" {
 	local ids=$BATS_TEST_TMPDIR/ids
-	printf '%s\n' '# comment' 'accel 1e81 any axelera0 no 0x' 'gpu 0x1234 0x0001 x y' \
-		'hailo 0x1e60' 'accel 0x1F9D 0x1100 axelera0 upper case' >"$ids"
+	printf '%s\n' '# comment' 'metis 1e81 any axelera0 no 0x' 'accel 0x1234 0x0001 x y' \
+		'hailo 0x1e60' 'metis 0x1F9D 0x1100 axelera0 upper case' 'metis 0x1f9d 0x1100 ax%md middle' >"$ids"
 	run "$REPO/rules/gen-rules.sh" link "$ids"
 	[ "$status" -eq 1 ]
 	[[ $output == *"$ids:2: vendor \"1e81\" is not 0x and four lower-case hex digits"* ]]
-	[[ $output == *"$ids:3: kind \"gpu\" is not accel or hailo"* ]]
+	[[ $output == *"$ids:3: kind \"accel\" is not metis or hailo"* ]]
 	[[ $output == *"$ids:4: want 5 columns"* ]]
 	[[ $output == *"$ids:5: vendor \"0x1F9D\""* ]]
+	[[ $output == *"$ids:6: link \"ax%md\" is not a plain /dev name"* ]]
 	[[ $output != *SUBSYSTEM* ]]
 }
 
@@ -105,46 +114,42 @@ initramfs_test() {
 }
 
 @test "udev parses the rules without a complaint" {
-	run initramfs_test "$SEED"
+	run initramfs_test "$METIS"
 	[ -z "$(udev_complaints "$output" "$LINK")" ]
-	run udev_test "$SYS" "$ROOTDIR" "$BATS_FILE_TMPDIR/group.root" "$SEED"
+	run udev_test "$SYS" "$ROOTDIR" "$BATS_FILE_TMPDIR/group.root" "$METIS"
 	[ -z "$(udev_complaints "$output" "$LINK")" ]
 	[ -z "$(udev_complaints "$output" "$ROOTRULES")" ]
 }
 
-@test "seed's accel device (vendor 0x1e81 on the parent): /dev/axelera0, render, 0660, systemd tag" {
-	run initramfs_test "$SEED"
+@test "the Metis (0x1f9d:0x1100), driver 1.5 naming: /dev/axelera0 -> metis-1:1:0, render, 0660, systemd tag" {
+	run initramfs_test "$METIS"
 	[ "$(udev_links "$output")" = /dev/axelera0 ]
+	[[ $output == *"DEVNAME=/dev/metis-1:1:0"* ]]
 	[ "$(udev_group "$output" "$LINK")" = 990 ]
 	[[ $output == *"$LINK:"*" MODE 0660"* ]]
 	[[ $output == *"TAGS=:systemd:"* ]]
 }
 
-@test "Axelera's real IDs (0x1f9d:0x1100), accel node: /dev/axelera0" {
-	run initramfs_test "$AXACCEL"
+@test "driver 1.6 naming (metis-1-1-0): the same /dev/axelera0" {
+	run initramfs_test "$METIS16"
 	[ "$(udev_links "$output")" = /dev/axelera0 ]
-	[ "$(udev_group "$output" "$LINK")" = 990 ]
+	[[ $output == *"DEVNAME=/dev/metis-1-1-0"* ]]
 }
 
-@test "Axelera's own metis class node gets the same link" {
-	run initramfs_test "$METIS"
-	[ "$(udev_links "$output")" = /dev/axelera0 ]
-	[ "$(udev_group "$output" "$LINK")" = 990 ]
-	[[ $output == *"TAGS=:systemd:"* ]]
+@test "a second card is /dev/axelera1 (its minor), not a second claim on axelera0" {
+	run initramfs_test "$SECOND"
+	[ "$(udev_links "$output")" = /dev/axelera1 ]
+	run initramfs_test "$EUROPA"
+	[ "$(udev_links "$output")" = /dev/axelera2 ]
 }
 
-@test "the ID metis-setup.sh used (0x1f0f:0x0001): /dev/axelera0" {
-	run initramfs_test "$SETUP"
-	[ "$(udev_links "$output")" = /dev/axelera0 ]
-}
-
-@test "another Axelera device ID or another vendor's accelerator: no link, no group" {
-	run initramfs_test "$OTHERDEV"
-	[ -z "$(udev_links "$output")" ]
-	[ -z "$(udev_group "$output" "$LINK")" ]
-	run initramfs_test "$INTEL"
-	[ -z "$(udev_links "$output")" ]
-	[ -z "$(udev_group "$output" "$LINK")" ]
+@test "another Axelera device ID, the seed's 0x1e81, another vendor's accelerator: no link, no group" {
+	local dev
+	for dev in "$OTHERDEV" "$SEED" "$INTEL"; do
+		run initramfs_test "$dev"
+		[ -z "$(udev_links "$output")" ]
+		[ -z "$(udev_group "$output" "$LINK")" ]
+	done
 }
 
 @test "Hailo-8 (0x1e60, as sysfs prints it): render, 0660, and no link onto its own node" {
@@ -161,13 +166,24 @@ initramfs_test() {
 	# The last GROUP assignment wins: axelera's, from the later file.
 	[ "$(grep -E ' GROUP [0-9]+$' <<<"$output" | tail -n 1 | grep -o "$ROOTRULES")" = "$ROOTRULES" ]
 	[ "$(udev_group "$output" "$ROOTRULES")" = 991 ]
-	run udev_test "$SYS" "$ROOTDIR" "$BATS_FILE_TMPDIR/group.root" "$SEED"
-	[ "$(udev_group "$output" "$ROOTRULES")" = 991 ]
+	[[ $(grep -E ' MODE [0-7]+$' <<<"$output" | tail -n 1) == *"$ROOTRULES:"*" MODE 0660" ]]
+}
+
+@test "root filesystem with Axelera's 72-axelera.rules too: no conflict, 0660 group axelera wins, both links" {
+	run udev_test "$SYS" "$VENDORDIR" "$BATS_FILE_TMPDIR/group.root" "$METIS16"
+	[ -z "$(udev_complaints "$output" 72-axelera.rules)" ]
+	# Its program gives the colon name of driver 1.5; ours gives axelera0.
+	[[ " $(udev_links "$output") " == *" /dev/axelera0 "* ]]
+	[[ " $(udev_links "$output") " == *" /dev/metis-1:1:0 "* ]]
+	# Its 0666 comes before 99-axelera-metis.rules, whose 0660 is the last word.
+	[[ $output == *"72-axelera.rules:"*" MODE 0666"* ]]
+	[[ $(grep -E ' MODE [0-7]+$' <<<"$output" | tail -n 1) == *"$ROOTRULES:"*" MODE 0660" ]]
+	[ "$(grep -E ' GROUP [0-9]+$' <<<"$output" | tail -n 1 | sed 's/.* GROUP //')" = 991 ]
 }
 
 @test "a group missing from /etc/group is noticed: udev ignores GROUP= then" {
 	printf 'root:x:0:\n' >"$BATS_TEST_TMPDIR/group"
-	run udev_test "$SYS" "$RULES" "$BATS_TEST_TMPDIR/group" "$SEED"
+	run udev_test "$SYS" "$RULES" "$BATS_TEST_TMPDIR/group" "$METIS"
 	[[ $(udev_complaints "$output" "$LINK") == *"Unknown group 'render'"* ]]
 	[ "$(udev_group "$output" "$LINK")" != 990 ]
 }
@@ -175,11 +191,11 @@ initramfs_test() {
 @test "a typo in a rule is caught by these checks" {
 	local bad=$BATS_TEST_TMPDIR/bad
 	mkdir -p "$bad"
-	sed '0,/SUBSYSTEM=="accel"/s//SUBSYTEM=="accel"/' "$BUILD_DIR/rules/$LINK" >"$bad/$LINK"
-	run udev_test "$SYS" "$bad" "$BATS_FILE_TMPDIR/group" "$AXACCEL"
+	sed '0,/SUBSYSTEM=="metis"/s//SUBSYTEM=="metis"/' "$BUILD_DIR/rules/$LINK" >"$bad/$LINK"
+	run udev_test "$SYS" "$bad" "$BATS_FILE_TMPDIR/group" "$METIS"
 	[[ $(udev_complaints "$output" "$LINK") == *"Invalid key 'SUBSYTEM'"* ]]
-	sed 's/ATTRS{vendor}=="0x1e81"/ATTRS{vendor}=="1e81"/' "$BUILD_DIR/rules/$LINK" >"$bad/$LINK"
-	run udev_test "$SYS" "$bad" "$BATS_FILE_TMPDIR/group" "$SEED"
+	sed 's/ATTRS{vendor}=="0x1f9d"/ATTRS{vendor}=="1f9d"/' "$BUILD_DIR/rules/$LINK" >"$bad/$LINK"
+	run udev_test "$SYS" "$bad" "$BATS_FILE_TMPDIR/group" "$METIS"
 	[ -z "$(udev_links "$output")" ]
 }
 
@@ -193,7 +209,7 @@ initramfs_test() {
 	image_unpack "$img" "$dir"
 	gid=$(sed -n 's/^render:x:\([0-9]*\):.*/\1/p' "$dir/etc/group")
 	[ -n "$gid" ]
-	run udev_test_in "$dir" "$SYS" "$SEED"
+	run udev_test_in "$dir" "$SYS" "$METIS"
 	[[ $output == *"Reading rules file: /usr/lib/udev/rules.d/$LINK"* ]]
 	[ "$(udev_links "$output")" = /dev/axelera0 ]
 	[ "$(udev_group "$output" "$LINK")" = "$gid" ]

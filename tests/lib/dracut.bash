@@ -40,12 +40,12 @@ dracut_workspace() {
 	done
 	ln -sfn "$REPO/modules.d/95rpi-hardware" "$DW/base/modules.d/95rpi-hardware"
 
-	make_overlay "$DW/overlays" exaviz-cruiser
+	make_overlay "$DW/overlays" cruiser-raspberrypi-cm5
 	make_overlay "$DW/overlays" axelera-metis
 	cat >"$DW/rpi-hardware.conf" <<-EOF
 		# test configuration
-		overlays = exaviz-cruiser, axelera-metis
-		modules="axdevice,rp1_uart,rp1_pci"
+		overlays = cruiser-raspberrypi-cm5, axelera-metis
+		modules="metis,rp1_pci"
 		overlay_dirs=$DW/no-such-dir $DW/overlays
 		timeout=7
 	EOF

@@ -42,7 +42,7 @@ hook_root() {
 		case " $* " in *" config "*) exec /run/overlay-slammer.real "$@" ;; esac
 		echo "overlay-slammer $*" >> /run/stub.calls
 		case " $* " in
-		*" status "*) echo "overlay exaviz-cruiser: applied ($(cat /run/stub.token))" ;;
+		*" status "*) echo "overlay cruiser-raspberrypi-cm5: applied ($(cat /run/stub.token))" ;;
 		*" boot "*) exit "$(cat /run/stub.boot-rc 2>/dev/null || echo 0)" ;;
 		*" wait-device "*) exit "$(cat /run/stub.wait-rc 2>/dev/null || echo 0)" ;;
 		esac

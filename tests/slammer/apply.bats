@@ -22,10 +22,10 @@ teardown() {
 	start_kernel
 	slam boot
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"applied overlay exaviz-cruiser from "*"sha256 "* ]]
+	[[ "$output" == *"applied overlay cruiser-raspberrypi-cm5 from "*"sha256 "* ]]
 	[[ "$output" == *"applied overlay axelera-metis from "* ]]
-	[ "$(grep '^apply' "$KLOG")" = "$(printf 'apply exaviz-cruiser ok\napply axelera-metis ok')" ]
-	[ "$(cat "$CFS/exaviz-cruiser/status")" = applied ]
+	[ "$(grep '^apply' "$KLOG")" = "$(printf 'apply cruiser-raspberrypi-cm5 ok\napply axelera-metis ok')" ]
+	[ "$(cat "$CFS/cruiser-raspberrypi-cm5/status")" = applied ]
 	[ "$(cat "$CFS/axelera-metis/status")" = applied ]
 	cmp "$CFS/axelera-metis/dtbo" "$OVL/axelera-metis.dtbo"
 }
@@ -37,7 +37,7 @@ teardown() {
 	before=$(kernel_events)
 	slam boot
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"overlay exaviz-cruiser already applied; unchanged"* ]]
+	[[ "$output" == *"overlay cruiser-raspberrypi-cm5 already applied; unchanged"* ]]
 	[[ "$output" == *"overlay axelera-metis already applied; unchanged"* ]]
 	[ "$(kernel_events)" = "$before" ]
 	slam apply
@@ -50,7 +50,7 @@ teardown() {
 	slam apply
 	slam remove
 	[ "$status" -eq 0 ]
-	[ "$(grep '^rmdir' "$KLOG")" = "$(printf 'rmdir axelera-metis\nrmdir exaviz-cruiser')" ]
+	[ "$(grep '^rmdir' "$KLOG")" = "$(printf 'rmdir axelera-metis\nrmdir cruiser-raspberrypi-cm5')" ]
 	[ -z "$(ls "$CFS")" ]
 	slam remove
 	[ "$status" -eq 0 ]
@@ -59,33 +59,35 @@ teardown() {
 
 @test "apply and remove take names" {
 	start_kernel
-	slam apply exaviz-cruiser
+	slam apply cruiser-raspberrypi-cm5
 	[ "$status" -eq 0 ]
-	[ "$(ls "$CFS")" = exaviz-cruiser ]
-	slam remove exaviz-cruiser
+	[ "$(ls "$CFS")" = cruiser-raspberrypi-cm5 ]
+	slam remove cruiser-raspberrypi-cm5
 	[ "$status" -eq 0 ]
 	[ -z "$(ls "$CFS")" ]
 }
 
 @test "the configured order is the order of application" {
 	start_kernel
-	cmdline rd.rpi_hw.overlays=axelera-metis,exaviz-cruiser
+	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
+	write_manifest
+	cmdline rd.rpi_hw.overlays=cruiser-poe-port,cruiser-raspberrypi-cm5
 	rm "$ROOT/sys/firmware/fdt" 2>/dev/null || true
 	slam apply
 	[ "$status" -eq 1 ]
-	# The stand-in kernel cannot resolve the Metis label without the Cruiser overlay.
-	[[ "$output" == *"overlay axelera-metis: the kernel did not apply it"* ]]
-	[ "$(grep '^apply' "$KLOG" | cut -d' ' -f1-3)" = "$(printf 'apply axelera-metis rejected\napply exaviz-cruiser ok')" ]
-	[ ! -e "$CFS/axelera-metis" ]
+	# The stand-in kernel cannot resolve the port's label without the Cruiser overlay.
+	[[ "$output" == *"overlay cruiser-poe-port: the kernel did not apply it"* ]]
+	[ "$(grep '^apply' "$KLOG" | cut -d' ' -f1-3)" = "$(printf 'apply cruiser-poe-port rejected\napply cruiser-raspberrypi-cm5 ok')" ]
+	[ ! -e "$CFS/cruiser-poe-port" ]
 }
 
 @test "a kernel that rejects the overlay: error named, no directory left, exit 1" {
 	start_kernel --reject-all
 	slam apply
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"overlay exaviz-cruiser: the kernel did not apply it (status stays 'unapplied'; see dmesg); its directory was removed"* ]]
+	[[ "$output" == *"overlay cruiser-raspberrypi-cm5: the kernel did not apply it (status stays 'unapplied'; see dmesg); its directory was removed"* ]]
 	[ -z "$(ls "$CFS")" ]
-	grep -q '^rmdir exaviz-cruiser' "$KLOG"
+	grep -q '^rmdir cruiser-raspberrypi-cm5' "$KLOG"
 }
 
 @test "strict mode stops at the first failure" {
@@ -99,9 +101,9 @@ teardown() {
 
 @test "non-strict mode goes on after a failure" {
 	start_kernel
-	printf 'garbage' >"$OVL/exaviz-cruiser.dtbo"
+	printf 'garbage' >"$OVL/cruiser-raspberrypi-cm5.dtbo"
 	write_manifest
-	cmdline rd.rpi_hw.overlays=exaviz-cruiser,by-path
+	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5,by-path
 	cp "$FIX/by-path.dtbo" "$OVL/"
 	write_manifest
 	slam apply
@@ -111,22 +113,22 @@ teardown() {
 
 @test "an overlay applied with other content is a conflict, left alone" {
 	start_kernel
-	slam apply exaviz-cruiser
-	cp "$FIX/by-path.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	slam apply cruiser-raspberrypi-cm5
+	cp "$FIX/by-path.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
 	write_manifest
-	slam apply exaviz-cruiser
+	slam apply cruiser-raspberrypi-cm5
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"overlay exaviz-cruiser is applied with other content than "*"run 'overlay-slammer remove exaviz-cruiser' first"* ]]
-	cmp "$CFS/exaviz-cruiser/dtbo" "$FIX/exaviz-cruiser.dtbo"
+	[[ "$output" == *"overlay cruiser-raspberrypi-cm5 is applied with other content than "*"run 'overlay-slammer remove cruiser-raspberrypi-cm5' first"* ]]
+	cmp "$CFS/cruiser-raspberrypi-cm5/dtbo" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 }
 
 @test "an unapplied item left behind is removed and the overlay applied" {
 	start_kernel
-	mkdir "$CFS/exaviz-cruiser"
-	slam apply exaviz-cruiser
+	mkdir "$CFS/cruiser-raspberrypi-cm5"
+	slam apply cruiser-raspberrypi-cm5
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"removing an unapplied item left behind"* ]]
-	[ "$(cat "$CFS/exaviz-cruiser/status")" = applied ]
+	[ "$(cat "$CFS/cruiser-raspberrypi-cm5/status")" = applied ]
 }
 
 @test "no configfs overlay interface: one clear line, exit 3, nothing hangs" {
@@ -149,31 +151,31 @@ teardown() {
 
 @test "a corrupt, truncated, oversized or non-overlay .dtbo never reaches the kernel" {
 	start_kernel
-	cmdline rd.rpi_hw.overlays=exaviz-cruiser
-	head -c 100 "$FIX/exaviz-cruiser.dtbo" >"$OVL/exaviz-cruiser.dtbo"
+	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5
+	head -c 100 "$FIX/cruiser-raspberrypi-cm5.dtbo" >"$OVL/cruiser-raspberrypi-cm5.dtbo"
 	write_manifest
 	slam apply
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"is not a valid overlay: truncated: the header says"* ]]
 
-	head -c 200 /dev/urandom | tr '\320' x >"$OVL/exaviz-cruiser.dtbo"
+	head -c 200 /dev/urandom | tr '\320' x >"$OVL/cruiser-raspberrypi-cm5.dtbo"
 	write_manifest
 	slam apply
 	[[ "$output" == *"is not a valid overlay: not a device tree blob (bad magic)"* ]]
 
-	cp "$FIX/not-an-overlay.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	cp "$FIX/not-an-overlay.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
 	write_manifest
 	slam apply
 	[[ "$output" == *"not an overlay: no fragment with __overlay__ and a target"* ]]
 
-	{ cat "$FIX/exaviz-cruiser.dtbo"; head -c 1100000 /dev/zero; } >"$OVL/exaviz-cruiser.dtbo"
+	{ cat "$FIX/cruiser-raspberrypi-cm5.dtbo"; head -c 1100000 /dev/zero; } >"$OVL/cruiser-raspberrypi-cm5.dtbo"
 	write_manifest
 	slam apply
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"larger than the kernel's 1 MiB limit"* ]]
 
-	cp "$FIX/exaviz-cruiser.dtbo" "$OVL/exaviz-cruiser.dtbo"
-	printf 'x' >>"$OVL/exaviz-cruiser.dtbo"
+	cp "$FIX/cruiser-raspberrypi-cm5.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
+	printf 'x' >>"$OVL/cruiser-raspberrypi-cm5.dtbo"
 	write_manifest
 	slam apply
 	[[ "$output" == *"trailing bytes after the device tree"* ]]
@@ -183,32 +185,32 @@ teardown() {
 
 @test "a symbolic link out of the overlay directory is refused; one inside is followed" {
 	start_kernel
-	cmdline rd.rpi_hw.overlays=exaviz-cruiser
-	mv "$OVL/exaviz-cruiser.dtbo" "$BATS_TEST_TMPDIR/outside.dtbo"
-	ln -s "$BATS_TEST_TMPDIR/outside.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5
+	mv "$OVL/cruiser-raspberrypi-cm5.dtbo" "$BATS_TEST_TMPDIR/outside.dtbo"
+	ln -s "$BATS_TEST_TMPDIR/outside.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
 	slam apply
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"is a symbolic link out of its directory; refused"* ]]
 	[ -z "$(kernel_events)" ]
 
-	rm "$OVL/exaviz-cruiser.dtbo"
+	rm "$OVL/cruiser-raspberrypi-cm5.dtbo"
 	cp "$BATS_TEST_TMPDIR/outside.dtbo" "$OVL/real.dtbo"
-	ln -s real.dtbo "$OVL/exaviz-cruiser.dtbo"
+	ln -s real.dtbo "$OVL/cruiser-raspberrypi-cm5.dtbo"
 	slam apply
 	[ "$status" -eq 0 ]
 }
 
 @test "the manifest catches a swapped overlay and an unlisted one" {
 	start_kernel
-	cmdline rd.rpi_hw.overlays=exaviz-cruiser
-	cp "$FIX/by-path.dtbo" "$OVL/exaviz-cruiser.dtbo"
+	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5
+	cp "$FIX/by-path.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
 	slam apply
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"checksum mismatch against "*"SHA256SUMS"*"rebuild the initramfs"* ]]
-	grep -v exaviz-cruiser "$OVL/SHA256SUMS" >"$BATS_TEST_TMPDIR/m" && cp "$BATS_TEST_TMPDIR/m" "$OVL/SHA256SUMS"
+	grep -v cruiser-raspberrypi-cm5 "$OVL/SHA256SUMS" >"$BATS_TEST_TMPDIR/m" && cp "$BATS_TEST_TMPDIR/m" "$OVL/SHA256SUMS"
 	slam apply
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"exaviz-cruiser.dtbo is not listed in "* ]]
+	[[ "$output" == *"cruiser-raspberrypi-cm5.dtbo is not listed in "* ]]
 	[ -z "$(kernel_events)" ]
 }
 
@@ -239,10 +241,10 @@ teardown() {
 	start_kernel
 	mkdir "$BATS_TEST_TMPDIR/only"
 	cp "$FIX/by-path.dtbo" "$BATS_TEST_TMPDIR/only/"
-	run "$SLAMMER" --sysroot "$ROOT" --overlay-dir "$BATS_TEST_TMPDIR/only" apply by-path exaviz-cruiser
+	run "$SLAMMER" --sysroot "$ROOT" --overlay-dir "$BATS_TEST_TMPDIR/only" apply by-path cruiser-raspberrypi-cm5
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"applied overlay by-path from $BATS_TEST_TMPDIR/only/by-path.dtbo"* ]]
-	[[ "$output" == *"exaviz-cruiser.dtbo not found in $BATS_TEST_TMPDIR/only"* ]]
+	[[ "$output" == *"cruiser-raspberrypi-cm5.dtbo not found in $BATS_TEST_TMPDIR/only"* ]]
 }
 
 @test "an overlay found nowhere is named with what to do" {
@@ -261,7 +263,7 @@ teardown() {
 	cp "$BATS_TEST_TMPDIR/pc.dtb" "$ROOT/sys/firmware/fdt"
 	slam apply
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"overlay exaviz-cruiser does not fit this board's device tree: label 'pcie1' is not in the base tree; not applied"* ]]
+	[[ "$output" == *"overlay cruiser-raspberrypi-cm5 does not fit this board's device tree: label 'uart2' is not in the base tree; not applied"* ]]
 	[ -z "$(kernel_events)" ]
 }
 
@@ -271,18 +273,20 @@ teardown() {
 	slam apply
 	[ "$status" -eq 0 ]
 	slam remove
-	cmdline rd.rpi_hw.overlays=axelera-metis
+	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
+	write_manifest
+	cmdline rd.rpi_hw.overlays=cruiser-poe-port
 	slam apply
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"label 'cruiser_m2' is not in the base tree"* ]]
+	[[ "$output" == *"label 'cruiser_poe' is not in the base tree"* ]]
 }
 
 @test "every step is logged to the kernel log with the prefix and a duration" {
 	start_kernel
 	slam boot
-	grep -q '^<6>overlay-slammer: applied overlay exaviz-cruiser from .* ms)$' "$ROOT/dev/kmsg"
+	grep -q '^<6>overlay-slammer: applied overlay cruiser-raspberrypi-cm5 from .* ms)$' "$ROOT/dev/kmsg"
 	grep -q '^<6>overlay-slammer: boot: done (.* ms)$' "$ROOT/dev/kmsg"
-	grep -q '^<4>overlay-slammer: module axdevice not found for kernel 6.1.0-test' "$ROOT/dev/kmsg"
+	grep -q '^<4>overlay-slammer: module metis not found for kernel 6.1.0-test' "$ROOT/dev/kmsg"
 }
 
 @test "a /dev/kmsg that cannot be written does not stop the boot" {
@@ -298,34 +302,34 @@ teardown() {
 	start_kernel
 	slam apply
 	mkdir "$CFS/stray"
-	ln -s accel0 "$ROOT/dev/axelera0"
-	: >"$ROOT/dev/accel0"
+	ln -s metis-1:1:0 "$ROOT/dev/axelera0"
+	: >"$ROOT/dev/metis-1:1:0"
 	slam status
-	[[ "$output" == *"overlay  exaviz-cruiser           applied"* ]]
+	[[ "$output" == *"overlay  cruiser-raspberrypi-cm5  applied"* ]]
 	[[ "$output" == *"overlay  stray                    unapplied (not configured)"* ]]
-	[[ "$output" == *"device   /dev/axelera0            present -> accel0"* ]]
+	[[ "$output" == *"device   /dev/axelera0            present -> metis-1:1:0"* ]]
 	slam status --json
 	python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert d["configfs"] == "available"
-assert [(o["name"], o["state"]) for o in d["overlays"]] == [("exaviz-cruiser", "applied"), ("axelera-metis", "applied"), ("stray", "unapplied")], d
+assert [(o["name"], o["state"]) for o in d["overlays"]] == [("cruiser-raspberrypi-cm5", "applied"), ("axelera-metis", "applied"), ("stray", "unapplied")], d
 assert d["overlays"][2]["configured"] is False
-assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "accel0"}
+assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "metis-1:1:0"}
 ' "$output"
 }
 
 @test "status exit code: 0 only when everything configured is in place" {
 	start_kernel
 	make_module_tree
-	for m in axdevice rp1_uart rp1_pci; do module_loaded "$m"; done
+	module_loaded metis
 	slam status
 	[ "$status" -eq 1 ]
 	slam apply
 	slam status
 	[ "$status" -eq 1 ]
-	ln -s accel0 "$ROOT/dev/axelera0"
-	: >"$ROOT/dev/accel0"
+	ln -s metis-1:1:0 "$ROOT/dev/axelera0"
+	: >"$ROOT/dev/metis-1:1:0"
 	slam status
 	[ "$status" -eq 0 ]
 	cmdline rd.rpi_hw=0

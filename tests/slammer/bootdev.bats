@@ -53,7 +53,7 @@ assert_nothing_mounted() {
 }
 
 @test "an overlay the partition lacks is named, and nothing stays mounted" {
-	cmdline "rd.rpi_hw.bootdev=LABEL=$LABEL" rd.rpi_hw.overlays=exaviz-cruiser,by-path
+	cmdline "rd.rpi_hw.bootdev=LABEL=$LABEL" rd.rpi_hw.overlays=cruiser-raspberrypi-cm5,by-path
 	slam apply
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"by-path.dtbo not found in /usr/lib/rpi-hardware/overlays, the configured overlay_dirs or a boot partition"* ]]

@@ -14,22 +14,33 @@ setup() {
 }
 
 @test "good overlays pass and are described" {
-	run "$SLAMMER" check "$FIX/exaviz-cruiser.dtbo" "$FIX/by-path.dtbo"
+	run "$SLAMMER" check "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/by-path.dtbo"
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "$FIX/exaviz-cruiser.dtbo: OK 2 fragments, uses labels, "*"sha256 $(sha256sum <"$FIX/exaviz-cruiser.dtbo" | cut -d' ' -f1)" ]]
+	[[ "${lines[0]}" == "$FIX/cruiser-raspberrypi-cm5.dtbo: OK 1 fragment, uses labels, "*"sha256 $(sha256sum <"$FIX/cruiser-raspberrypi-cm5.dtbo" | cut -d' ' -f1)" ]]
 	[[ "${lines[1]}" == "$FIX/by-path.dtbo: OK 1 fragment, "* ]]
 }
 
 @test "against a base, overlays apply in the order given" {
-	run "$SLAMMER" check "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" --base "$FIX/cm5-base.dtbo"
+	run "$SLAMMER" check "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/cruiser-poe-port.dtbo" \
+		"$FIX/axelera-metis.dtbo" --base "$FIX/cm5-base.dtbo"
 	[ "$status" -eq 0 ]
-	[[ "${lines[1]}" == *"OK 2 fragments, uses labels, applies to $FIX/cm5-base.dtbo"* ]]
+	[[ "${lines[1]}" == *"cruiser-poe-port.dtbo: OK 1 fragment, uses labels, applies to $FIX/cm5-base.dtbo"* ]]
+	[[ "${lines[2]}" == *"axelera-metis.dtbo: OK 1 fragment, uses labels, applies to $FIX/cm5-base.dtbo"* ]]
 }
 
 @test "an unresolved label is named" {
-	run "$SLAMMER" check --base "$FIX/cm5-base.dtbo" "$FIX/axelera-metis.dtbo"
+	run "$SLAMMER" check --base "$FIX/cm5-base.dtbo" "$FIX/cruiser-poe-port.dtbo"
 	[ "$status" -eq 1 ]
-	[ "$output" = "$FIX/axelera-metis.dtbo: FAIL does not apply to $FIX/cm5-base.dtbo: label 'cruiser_m2' is not in the base tree" ]
+	[ "$output" = "$FIX/cruiser-poe-port.dtbo: FAIL does not apply to $FIX/cm5-base.dtbo: label 'cruiser_poe' is not in the base tree" ]
+}
+
+@test "the shipped Metis overlay fits the CM5-like base alone: it needs only pcie1" {
+	run "$SLAMMER" check --base "$FIX/cm5-base.dtbo" "$FIX/axelera-metis.dtbo"
+	[ "$status" -eq 0 ]
+	run "$SLAMMER" merge --base "$FIX/cm5-base.dtbo" -o "$BATS_TEST_TMPDIR/m.dtb" "$FIX/axelera-metis.dtbo"
+	[ "$status" -eq 0 ]
+	[ "$(fdtget -t s "$BATS_TEST_TMPDIR/m.dtb" /axi/pcie@1000110000 status)" = okay ]
+	[ "$(fdtget -t u "$BATS_TEST_TMPDIR/m.dtb" /axi/pcie@1000110000 max-link-speed)" = 3 ]
 }
 
 @test "an unresolved target-path is named" {
@@ -42,14 +53,14 @@ setup() {
 }
 
 @test "broken files fail with the reason, and the others are still checked" {
-	head -c 300 "$FIX/exaviz-cruiser.dtbo" >"$BATS_TEST_TMPDIR/cut.dtbo"
+	head -c 300 "$FIX/cruiser-raspberrypi-cm5.dtbo" >"$BATS_TEST_TMPDIR/cut.dtbo"
 	head -c 3000 /dev/zero >"$BATS_TEST_TMPDIR/zero.dtbo"
 	head -c 1100000 /dev/zero >"$BATS_TEST_TMPDIR/big.dtbo"
 	run "$SLAMMER" check "$BATS_TEST_TMPDIR/cut.dtbo" "$BATS_TEST_TMPDIR/zero.dtbo" \
 		"$BATS_TEST_TMPDIR/big.dtbo" "$FIX/not-an-overlay.dtbo" "$BATS_TEST_TMPDIR/none.dtbo" \
 		"$BATS_TEST_TMPDIR" "$FIX/by-path.dtbo"
 	[ "$status" -eq 1 ]
-	[[ "${lines[0]}" == *"cut.dtbo: FAIL truncated: the header says 548 bytes, the file has 300" ]]
+	[[ "${lines[0]}" == *"cut.dtbo: FAIL truncated: the header says $(stat -c %s "$FIX/cruiser-raspberrypi-cm5.dtbo") bytes, the file has 300" ]]
 	[[ "${lines[1]}" == *"zero.dtbo: FAIL not a device tree blob (bad magic)" ]]
 	[[ "${lines[2]}" == *"big.dtbo: FAIL cannot read: larger than the kernel's 1 MiB limit" ]]
 	[[ "${lines[3]}" == *"not-an-overlay.dtbo: FAIL not an overlay"* ]]

@@ -94,7 +94,7 @@ setup() {
 	[[ "$output" == *"rd.rpi_hw.strict='perhaps' ignored"* ]]
 	[[ "$output" == *"rd.rpi_hw.modules='a;reboot' ignored"* ]]
 	json=$(printf '%s\n' "$output" | grep '^{')
-	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [o["name"] for o in d["overlays"]] == ["exaviz-cruiser","axelera-metis"], d; assert d["device"]["path"] == "/dev/axelera0"; assert not d["strict"]; assert [m["name"] for m in d["modules"]] == ["axdevice","rp1_uart","rp1_pci"]' "$json"
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [o["name"] for o in d["overlays"]] == ["cruiser-raspberrypi-cm5","axelera-metis"], d; assert d["device"]["path"] == "/dev/axelera0"; assert not d["strict"]; assert [m["name"] for m in d["modules"]] == ["metis"]' "$json"
 }
 
 @test "the configuration file sets values; bad lines are named with their number" {
@@ -102,7 +102,7 @@ setup() {
 	# test
 	overlays = "by-path"
 	timeout=oops
-	modules=rp1-uart
+	modules=rp1-pci
 	colour=blue
 	strict=1
 	CONF
@@ -110,14 +110,14 @@ setup() {
 	[[ "$output" == *"rpi-hardware.conf line 3: timeout='oops' ignored"* ]]
 	[[ "$output" == *"rpi-hardware.conf line 5: unknown key 'colour'"* ]]
 	json=$(printf '%s\n' "$output" | grep '^{')
-	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [o["name"] for o in d["overlays"]] == ["by-path"]; assert [m["name"] for m in d["modules"]] == ["rp1_uart"]; assert d["strict"]' "$json"
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [o["name"] for o in d["overlays"]] == ["by-path"]; assert [m["name"] for m in d["modules"]] == ["rp1_pci"]; assert d["strict"]' "$json"
 }
 
 @test "the kernel command line overrides the configuration file" {
 	printf 'overlays=by-path\n' >"$ROOT/etc/rpi-hardware.conf"
-	cmdline rd.rpi_hw.overlays=exaviz-cruiser
+	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5
 	run "$SLAMMER" --sysroot "$ROOT" status --json
-	[[ "$output" == *'"overlays":[{"name":"exaviz-cruiser"'* ]]
+	[[ "$output" == *'"overlays":[{"name":"cruiser-raspberrypi-cm5"'* ]]
 }
 
 @test "--config reads another file" {
@@ -130,31 +130,44 @@ setup() {
 	head -c 70000 /dev/zero | tr '\0' '#' >"$ROOT/etc/rpi-hardware.conf"
 	run "$SLAMMER" --sysroot "$ROOT" status
 	[[ "$output" == *"larger than 64 KiB; using the defaults"* ]]
-	[[ "$output" == *"exaviz-cruiser"* ]]
+	[[ "$output" == *"cruiser-raspberrypi-cm5"* ]]
 }
 
 @test "options from /etc/cmdline.d come first, the kernel's own command line last" {
 	mkdir -p "$ROOT/etc/cmdline.d"
-	echo "rd.rpi_hw.timeout=7 rd.rpi_hw.device=/dev/accel0" >"$ROOT/etc/cmdline.d/10-a.conf"
+	echo "rd.rpi_hw.timeout=7 rd.rpi_hw.device=/dev/metis-1:1:0" >"$ROOT/etc/cmdline.d/10-a.conf"
 	echo "rd.rpi_hw.timeout=8" >"$ROOT/etc/cmdline.d/20-b.conf"
 	echo "rd.rpi_hw.timeout=99" >"$ROOT/etc/cmdline.d/30-c.txt"
-	cmdline rd.rpi_hw.device=/dev/accel1
+	cmdline rd.rpi_hw.device=/dev/metis-1:2:0
 	run "$SLAMMER" --sysroot "$ROOT" wait-device
 	[ "$status" -eq 4 ]
-	[[ "$output" == *"/dev/accel1 did not appear within 8 s"* ]]
+	[[ "$output" == *"/dev/metis-1:2:0 did not appear within 8 s"* ]]
+}
+
+@test "the shipped rpi-hardware.conf says what the built-in defaults are, no more, no less" {
+	local empty=$BATS_TEST_TMPDIR/empty
+	mkdir -p "$empty"
+	run "$SLAMMER" --sysroot "$empty" config
+	[ "$status" -eq 0 ]
+	local builtin=$output
+	run "$SLAMMER" --sysroot "$empty" --config "$REPO/helpers/overlay-slammer/rpi-hardware.conf" config
+	[ "$status" -eq 0 ]
+	[ "$output" = "$builtin" ]
+	[[ $builtin == *$'\nmodules=metis\n'* ]]
+	[[ $builtin == *$'\noverlays=cruiser-raspberrypi-cm5,axelera-metis\n'* ]]
 }
 
 @test "config prints the settings in effect, after the file and the command line" {
 	printf 'timeout=25\nstrict=1\n' >"$ROOT/etc/rpi-hardware.conf"
-	cmdline rd.rpi_hw.timeout=3 rd.rpi_hw.modules=rp1-uart rd.rpi_hw.debug modprobe.blacklist=x
+	cmdline rd.rpi_hw.timeout=3 rd.rpi_hw.modules=rp1-pci rd.rpi_hw.debug modprobe.blacklist=x
 	run "$SLAMMER" --sysroot "$ROOT" config
 	[ "$status" -eq 0 ]
 	[[ "$output" == *$'\ntimeout=3\n'* ]]
-	[[ "$output" == *$'\nmodules=rp1_uart\n'* ]]
+	[[ "$output" == *$'\nmodules=rp1_pci\n'* ]]
 	[[ "$output" == *$'\nstrict=1\n'* ]]
 	[[ "$output" == *$'\ndebug=1\n'* ]]
 	[[ "$output" == *$'\nblacklist=x'* ]]
-	[[ "$output" == *$'\noverlays=exaviz-cruiser,axelera-metis\n'* ]]
+	[[ "$output" == *$'\noverlays=cruiser-raspberrypi-cm5,axelera-metis\n'* ]]
 	run "$SLAMMER" --sysroot "$ROOT" config timeout
 	[ "$output" = 3 ]
 	run "$SLAMMER" --sysroot "$ROOT" config colour

@@ -9,11 +9,12 @@ load "$REPO/tests/lib/fake-sysroot.bash"
 SLAMMER="$BUILD_DIR/overlay-slammer"
 FIXTURES="$REPO/tests/slammer/fixtures"
 
-# Compiles every fixture once per file into $BATS_FILE_TMPDIR/fix.
+# Compiles every fixture, and the product's own overlays, once per file into
+# $BATS_FILE_TMPDIR/fix.
 compile_fixtures() {
 	local src
 	mkdir -p "$BATS_FILE_TMPDIR/fix"
-	for src in "$FIXTURES"/*.dts; do
+	for src in "$FIXTURES"/*.dts "$REPO"/overlays/*.dts; do
 		compile_dts "$src" "$BATS_FILE_TMPDIR/fix/$(basename "${src%.dts}").dtbo"
 	done
 }
@@ -24,7 +25,7 @@ setup_root() {
 	FIX="$BATS_FILE_TMPDIR/fix"
 	OVL="$ROOT/usr/lib/rpi-hardware/overlays"
 	make_sysroot "$ROOT"
-	cp "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" "$OVL/"
+	cp "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo" "$OVL/"
 	write_manifest
 }
 
@@ -58,8 +59,10 @@ kernel_events() {
 }
 
 # Fake module tree for $ROOT's kernel: relocatable ELF objects that carry the
-# .modinfo and symbol tables depmod reads, so libkmod resolves real dependencies
-# (axdevice needs rp1_pci through an exported symbol). Never loaded anywhere.
+# .modinfo and symbol tables depmod reads, so libkmod resolves real aliases and
+# dependencies. Never loaded anywhere. metis carries the modalias of Axelera's
+# driver; rpihw_dep_user, a test-only module, needs rp1_pci through an exported
+# symbol, so that dependency order shows.
 make_module_tree() {
 	local kver dir src name
 	kver=$(cat "$ROOT/proc/sys/kernel/osrelease")
@@ -73,17 +76,17 @@ make_module_tree() {
 	static const char ksym[] __attribute__((section("__ksymtab_strings"), used)) =
 		"rp1_pci_claim";
 	C
-	cat >"$src/axdevice.c" <<-'C'
+	cat >"$src/metis.c" <<-'C'
 	static const char modinfo[] __attribute__((section(".modinfo"), used)) =
-		"license=GPL\0name=axdevice\0alias=pci:v00001F9Dd00001100sv*sd*bc*sc*i*\0";
+		"license=GPL\0name=metis\0alias=pci:v00001F9Dd00001100sv*sd*bc*sc*i*\0";
+	C
+	cat >"$src/rpihw_dep_user.c" <<-'C'
+	static const char modinfo[] __attribute__((section(".modinfo"), used)) =
+		"license=GPL\0name=rpihw_dep_user\0";
 	extern int rp1_pci_claim(void);
-	int axdevice_probe(void) { return rp1_pci_claim(); }
+	int rpihw_dep_user_probe(void) { return rp1_pci_claim(); }
 	C
-	cat >"$src/rp1_uart.c" <<-'C'
-	static const char modinfo[] __attribute__((section(".modinfo"), used)) =
-		"license=GPL\0name=rp1_uart\0";
-	C
-	for name in rp1_pci axdevice rp1_uart; do
+	for name in rp1_pci metis rpihw_dep_user; do
 		cc -c -o "$dir/$name.ko" "$src/$name.c"
 	done
 	depmod -b "$ROOT" "$kver" 2>/dev/null

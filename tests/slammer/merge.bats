@@ -25,17 +25,18 @@ prop() {
 }
 
 @test "labels, target-path and both kinds of fixups merge into the base" {
-	merge -o "$OUT/board.dtb" "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" \
-		"$FIX/by-path.dtbo" "$FIX/local-fixups.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/cruiser-poe-port.dtbo" \
+		"$FIX/axelera-metis.dtbo" "$FIX/by-path.dtbo" "$FIX/local-fixups.dtbo"
 	[ "$status" -eq 0 ]
-	[[ $output == *"merged 4 overlays into $OUT/board.dtb ("*" bytes, sha256 "* ]]
-	local t=$OUT/board.dtb pcie=/axi/pcie@1000110000
-	# labels: the Cruiser's own and the one it defines for the Metis overlay
+	[[ $output == *"merged 5 overlays into $OUT/board.dtb ("*" bytes, sha256 "* ]]
+	local t=$OUT/board.dtb pcie=/axi/pcie@1000110000 poe=/axi/rp1/serial@38000/poe-controller
+	# labels: the base tree's, and the one the Cruiser defines for a later overlay
 	[ "$(prop -t s "$t" "$pcie" status)" = okay ]
-	[ "$(prop -t s "$t" /axi/rp1/serial@38000 status)" = okay ]
-	[ "$(prop -t s "$t" "$pcie/m2-slot/metis@0" compatible)" = axelera,metis ]
 	[ "$(prop "$t" "$pcie" max-link-speed)" = 3 ]
-	[ "$(prop -t s "$t" /__symbols__ cruiser_m2)" = "$pcie/m2-slot" ]
+	[ "$(prop -t s "$t" /axi/rp1/serial@38000 status)" = okay ]
+	[ "$(prop -t s "$t" "$poe" compatible)" = exaviz,cruiser-poe ]
+	[ "$(prop -t s "$t" "$poe/poe-port-lan0" label)" = lan0 ]
+	[ "$(prop -t s "$t" /__symbols__ cruiser_poe)" = "$poe" ]
 	# target-path
 	[ "$(prop -t s "$t" /axi/test-node compatible)" = test,by-path ]
 	# a base label inside a property, and the overlay's own renumbered phandle
@@ -48,27 +49,27 @@ prop() {
 }
 
 @test "the result is byte-for-byte reproducible" {
-	merge -o "$OUT/a.dtb" "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" "$FIX/local-fixups.dtbo"
+	merge -o "$OUT/a.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo" "$FIX/local-fixups.dtbo"
 	[ "$status" -eq 0 ]
 	mkdir "$OUT/other"
-	cp "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" "$FIX/local-fixups.dtbo" "$OUT/other/"
+	cp "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo" "$FIX/local-fixups.dtbo" "$OUT/other/"
 	touch -d 2001-01-01 "$OUT/other"/*.dtbo
 	(cd "$OUT/other" && "$SLAMMER" merge --base "$FIX/cm5-base.dtbo" -o b.dtb \
-		exaviz-cruiser.dtbo axelera-metis.dtbo local-fixups.dtbo)
+		cruiser-raspberrypi-cm5.dtbo axelera-metis.dtbo local-fixups.dtbo)
 	cmp "$OUT/a.dtb" "$OUT/other/b.dtb"
 }
 
 @test "a missing label is named, and nothing is written" {
-	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-poe-port.dtbo"
 	[ "$status" -eq 1 ]
-	[[ $output == *"$FIX/axelera-metis.dtbo does not apply: label 'cruiser_m2' is not in the base tree"* ]]
+	[[ $output == *"$FIX/cruiser-poe-port.dtbo does not apply: label 'cruiser_poe' is not in the base tree"* ]]
 	[ -z "$(ls -A "$OUT")" ]
 }
 
 @test "overlays apply in the order given: the label a later one needs comes from an earlier one" {
-	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo" "$FIX/exaviz-cruiser.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-poe-port.dtbo" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 1 ]
-	[[ $output == *"label 'cruiser_m2' is not in the base tree"* ]]
+	[[ $output == *"label 'cruiser_poe' is not in the base tree"* ]]
 }
 
 @test "a missing target-path is named" {
@@ -80,9 +81,9 @@ prop() {
 }
 
 @test "a conflicting second overlay is refused, naming both, the node and the property" {
-	merge -o "$OUT/board.dtb" "$FIX/exaviz-cruiser.dtbo" "$FIX/conflicting.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo" "$FIX/conflicting.dtbo"
 	[ "$status" -eq 1 ]
-	[[ $output == *"$FIX/conflicting.dtbo conflicts with $FIX/exaviz-cruiser.dtbo: it sets /axi/pcie@1000110000 property 'status' to another value; the later overlay would undo the earlier one"* ]]
+	[[ $output == *"$FIX/conflicting.dtbo conflicts with $FIX/axelera-metis.dtbo: it sets /axi/pcie@1000110000 property 'status' to another value; the later overlay would undo the earlier one"* ]]
 	[ ! -e "$OUT/board.dtb" ]
 	# Overriding the base tree's own value is what overlays are for.
 	merge -o "$OUT/board.dtb" "$FIX/conflicting.dtbo"
@@ -90,10 +91,10 @@ prop() {
 }
 
 @test "on failure the old output stays as it was, and no temporary file is left" {
-	merge -o "$OUT/board.dtb" "$FIX/exaviz-cruiser.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 0 ]
 	cp "$OUT/board.dtb" "$BATS_TEST_TMPDIR/saved.dtb"
-	merge -o "$OUT/board.dtb" "$FIX/exaviz-cruiser.dtbo" "$FIX/conflicting.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo" "$FIX/conflicting.dtbo"
 	[ "$status" -eq 1 ]
 	cmp "$OUT/board.dtb" "$BATS_TEST_TMPDIR/saved.dtb"
 	merge -o "$OUT/board.dtb" "$FIX/not-an-overlay.dtbo"
@@ -104,19 +105,19 @@ prop() {
 }
 
 @test "the new output replaces the old one by rename, complete, readable by all" {
-	merge -o "$OUT/board.dtb" "$FIX/exaviz-cruiser.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	local before
 	before=$(stat -c %i "$OUT/board.dtb")
-	merge -o "$OUT/board.dtb" "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %i "$OUT/board.dtb")" != "$before" ]
 	[ "$(stat -c %a "$OUT/board.dtb")" = 644 ]
 	[ "$(ls -A "$OUT")" = board.dtb ]
-	[ "$(prop -t s "$OUT/board.dtb" /axi/pcie@1000110000/m2-slot/metis@0 compatible)" = axelera,metis ]
+	[ "$(prop "$OUT/board.dtb" /axi/pcie@1000110000 max-link-speed)" = 3 ]
 }
 
 @test "an output that cannot be written is an error naming it" {
-	merge -o "$OUT/no-such-dir/board.dtb" "$FIX/exaviz-cruiser.dtbo"
+	merge -o "$OUT/no-such-dir/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 1 ]
 	[[ $output == *"cannot write $OUT/no-such-dir/board.dtb: No such file or directory"* ]]
 }
@@ -132,16 +133,16 @@ prop() {
 
 @test "a base without __symbols__ is warned about" {
 	printf '/dts-v1/;\n/ { axi { }; };\n' | dtc -q -I dts -O dtb -o "$BATS_TEST_TMPDIR/b.dtb" -
-	run "$SLAMMER" merge --base "$BATS_TEST_TMPDIR/b.dtb" -o "$OUT/x.dtb" "$FIX/exaviz-cruiser.dtbo"
+	run "$SLAMMER" merge --base "$BATS_TEST_TMPDIR/b.dtb" -o "$OUT/x.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 1 ]
 	[[ $output == *"has no __symbols__ node (dtc -@)"* ]]
-	[[ $output == *"label 'pcie1' is not in the base tree"* ]]
+	[[ $output == *"label 'uart2' is not in the base tree"* ]]
 }
 
 @test "usage errors exit 2; --help exits 0" {
-	run "$SLAMMER" merge -o "$OUT/x.dtb" "$FIX/exaviz-cruiser.dtbo"
+	run "$SLAMMER" merge -o "$OUT/x.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 2 ]
-	merge "$FIX/exaviz-cruiser.dtbo"
+	merge "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 2 ]
 	merge -o "$OUT/x.dtb"
 	[ "$status" -eq 2 ]
@@ -155,7 +156,7 @@ prop() {
 
 @test "bad base and unreadable overlays are named" {
 	printf 'nonsense' >"$BATS_TEST_TMPDIR/bad.dtb"
-	run "$SLAMMER" merge --base "$BATS_TEST_TMPDIR/bad.dtb" -o "$OUT/x.dtb" "$FIX/exaviz-cruiser.dtbo"
+	run "$SLAMMER" merge --base "$BATS_TEST_TMPDIR/bad.dtb" -o "$OUT/x.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 1 ]
 	[[ $output == *"bad.dtb is not a usable base tree: too short for a device tree header"* ]]
 	merge -o "$OUT/x.dtb" "$BATS_TEST_TMPDIR/none.dtbo"

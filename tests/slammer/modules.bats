@@ -16,69 +16,96 @@ setup() {
 	cmdline rd.rpi_hw.overlays=
 }
 
-@test "modules are resolved in order, dependencies first" {
+@test "the default module list loads Axelera's driver, metis" {
 	slam boot
-	[[ "$output" == *"would load module rp1_pci (not the running system)"*"would load module axdevice"*"would load module rp1_uart"* ]]
-	# axdevice pulls rp1_pci in; rp1_pci is then already on the list only once more.
-	[ "$(printf '%s\n' "$output" | grep -c 'would load module axdevice')" -eq 1 ]
+	[[ "$output" == *"would load module metis (not the running system)"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c 'would load module')" -eq 1 ]
+}
+
+@test "modules are resolved in order, dependencies first" {
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=metis,rpihw_dep_user
+	slam boot
+	[[ "$output" == *"would load module metis (not the running system)"*"would load module rp1_pci"*"would load module rpihw_dep_user"* ]]
+	[ "$(printf '%s\n' "$output" | grep -c 'would load module rp1_pci')" -eq 1 ]
+}
+
+@test "the seed's axdevice and rp1_uart are left out with one line each saying what they are" {
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=axdevice,rp1_uart,metis
+	slam boot
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"kernel command line: rd.rpi_hw.modules: module axdevice is Axelera's command-line tool, not a kernel module: the driver is metis; left out"* ]]
+	[[ "$output" == *"kernel command line: rd.rpi_hw.modules: module rp1_uart is in no kernel: RP1's UARTs are PL011 ones (amba-pl011), which need no module of their own; left out"* ]]
+	[[ "$output" == *"would load module metis"* ]]
+	[[ "$output" != *"module axdevice not found"* && "$output" != *"module rp1_uart not found"* ]]
+	# The same from the configuration file, naming its line.
+	printf 'modules=axdevice,rp1_pci\n' >"$ROOT/etc/rpi-hardware.conf"
+	cmdline rd.rpi_hw.overlays=
+	slam boot
+	[[ "$output" == *"/etc/rpi-hardware.conf line 1: module axdevice is Axelera's command-line tool"*"; left out"* ]]
+	[[ "$output" == *"would load module rp1_pci"* ]]
+	slam config modules
+	[ "$output" = "rp1_pci" ] || [[ "$output" == *$'\nrp1_pci' ]]
 }
 
 @test "a missing module is a warning naming it and the kernel; boot goes on" {
-	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=nosuchmod,rp1_uart
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=nosuchmod,rp1_pci
 	slam boot
 	[[ "$output" == *"module nosuchmod not found for kernel 6.1.0-test: install its package and rebuild the initramfs"* ]]
-	[[ "$output" == *"would load module rp1_uart"* ]]
+	[[ "$output" == *"would load module rp1_pci"* ]]
 }
 
 @test "dashes and underscores name the same module" {
-	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=rp1-uart
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=rp1-pci
 	slam boot
-	[[ "$output" == *"would load module rp1_uart"* ]]
+	[[ "$output" == *"would load module rp1_pci"* ]]
 }
 
 @test "an already loaded module is left alone" {
-	module_loaded axdevice
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=metis,rp1_pci
+	module_loaded metis
 	slam boot
-	[[ "$output" == *"module axdevice already loaded"* ]]
-	[[ "$output" != *"would load module axdevice"* ]]
+	[[ "$output" == *"module metis already loaded"* ]]
+	[[ "$output" != *"would load module metis"* ]]
 	slam status
-	[[ "$output" == *"module   axdevice                 loaded"* ]]
-	[[ "$output" == *"module   rp1_uart                 not loaded"* ]]
+	[[ "$output" == *"module   metis                    loaded"* ]]
+	[[ "$output" == *"module   rp1_pci                  not loaded"* ]]
 }
 
 @test "a built-in module counts as present" {
-	mkdir -p "$ROOT/sys/module/rp1_uart"
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=rp1_pci
+	mkdir -p "$ROOT/sys/module/rp1_pci"
 	slam status
-	[[ "$output" == *"module   rp1_uart                 builtin"* ]]
+	[[ "$output" == *"module   rp1_pci                  builtin"* ]]
 	slam boot
-	[[ "$output" == *"module rp1_uart already loaded"* ]]
+	[[ "$output" == *"module rp1_pci already loaded"* ]]
 }
 
 @test "blacklists on the kernel command line are honoured, all three spellings" {
-	for opt in module_blacklist=axdevice modprobe.blacklist=axdevice rd.driver.blacklist=foo,axdevice; do
-		cmdline rd.rpi_hw.overlays= "$opt"
+	local opt
+	for opt in module_blacklist=metis modprobe.blacklist=metis rd.driver.blacklist=foo,metis; do
+		cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=metis,rp1_pci "$opt"
 		slam boot
-		[[ "$output" == *"module axdevice is blacklisted; not loaded"* ]]
-		[[ "$output" != *"would load module axdevice"* ]]
-		[[ "$output" == *"would load module rp1_uart"* ]]
+		[[ "$output" == *"module metis is blacklisted; not loaded"* ]]
+		[[ "$output" != *"would load module metis"* ]]
+		[[ "$output" == *"would load module rp1_pci"* ]]
 	done
 	slam status
-	[[ "$output" == *"module   axdevice                 blacklisted"* ]]
-	cmdline rd.rpi_hw.overlays= modprobe.blacklist=rp1-uart
+	[[ "$output" == *"module   metis                    blacklisted"* ]]
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=metis,rp1_pci modprobe.blacklist=rp1-pci
 	slam boot
-	[[ "$output" == *"module rp1_uart is blacklisted; not loaded"* ]]
+	[[ "$output" == *"module rp1_pci is blacklisted; not loaded"* ]]
 }
 
 @test "a blacklist in modprobe.d is honoured" {
 	mkdir -p "$ROOT/etc/modprobe.d"
-	echo "blacklist rp1_uart" >"$ROOT/etc/modprobe.d/test.conf"
+	echo "blacklist metis" >"$ROOT/etc/modprobe.d/test.conf"
 	slam boot
-	[[ "$output" == *"module rp1_uart is blacklisted; not loaded"* ]]
+	[[ "$output" == *"module metis is blacklisted; not loaded"* ]]
 }
 
 @test "an install command in modprobe.d is never run" {
 	mkdir -p "$ROOT/etc/modprobe.d"
-	echo "install rp1_uart /bin/touch $BATS_TEST_TMPDIR/ran" >"$ROOT/etc/modprobe.d/test.conf"
+	echo "install metis /bin/touch $BATS_TEST_TMPDIR/ran" >"$ROOT/etc/modprobe.d/test.conf"
 	slam boot
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
@@ -87,7 +114,7 @@ setup() {
 	rm -rf "$ROOT/lib/modules"
 	cmdline
 	slam boot
-	[[ "$output" == *"module axdevice not found for kernel 6.1.0-test"* ]]
+	[[ "$output" == *"module metis not found for kernel 6.1.0-test"* ]]
 	[[ "$output" == *"no configfs overlay interface"* ]]
 	[ "$status" -eq 3 ]
 }

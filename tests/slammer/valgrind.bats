@@ -42,7 +42,7 @@ memcheck() {
 
 @test "failure paths are clean under memcheck" {
 	start_kernel --reject-all
-	printf 'garbage that is not a tree, long enough for a header......' >"$OVL/exaviz-cruiser.dtbo"
+	printf 'garbage that is not a tree, long enough for a header......' >"$OVL/cruiser-raspberrypi-cm5.dtbo"
 	memcheck --sysroot "$ROOT" boot
 	[ "$status" -eq 1 ]
 	memcheck --sysroot "$ROOT" apply ../bad
@@ -52,7 +52,7 @@ memcheck() {
 }
 
 @test "check and wait-device are clean under memcheck" {
-	memcheck check "$FIX/exaviz-cruiser.dtbo" "$FIX/axelera-metis.dtbo" "$FIX/not-an-overlay.dtbo" --base "$FIX/cm5-base.dtbo"
+	memcheck check "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo" "$FIX/not-an-overlay.dtbo" --base "$FIX/cm5-base.dtbo"
 	[ "$status" -eq 1 ]
 	memcheck --sysroot "$ROOT" wait-device --timeout 0
 	[ "$status" -eq 4 ]

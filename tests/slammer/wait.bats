@@ -14,15 +14,15 @@ setup() {
 }
 
 @test "a present device returns at once with its link target" {
-	: >"$ROOT/dev/accel0"
-	ln -s accel0 "$ROOT/dev/axelera0"
+	: >"$ROOT/dev/metis-1:1:0"
+	ln -s metis-1:1:0 "$ROOT/dev/axelera0"
 	slam wait-device
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"/dev/axelera0 present after "*" ms -> accel0"* ]]
+	[[ "$output" == *"/dev/axelera0 present after "*" ms -> metis-1:1:0"* ]]
 }
 
 @test "a device that appears later is waited for" {
-	(sleep 0.3 && : >"$ROOT/dev/accel0" && ln -s accel0 "$ROOT/dev/axelera0") &
+	(sleep 0.3 && : >"$ROOT/dev/metis-1:1:0" && ln -s metis-1:1:0 "$ROOT/dev/axelera0") &
 	slam wait-device --timeout 10
 	[ "$status" -eq 0 ]
 	wait
@@ -35,20 +35,20 @@ setup() {
 }
 
 @test "a dangling link is not a device" {
-	ln -s accel0 "$ROOT/dev/axelera0"
+	ln -s metis-1:1:0 "$ROOT/dev/axelera0"
 	slam wait-device --timeout 0
 	[ "$status" -eq 4 ]
 }
 
 @test "the device and timeout come from the command line and the config" {
-	: >"$ROOT/dev/metis-0000:01:00"
-	cmdline rd.rpi_hw.device=/dev/metis-0000:01:00 rd.rpi_hw.timeout=0
+	: >"$ROOT/dev/metis-1:2:0"
+	cmdline rd.rpi_hw.device=/dev/metis-1:2:0 rd.rpi_hw.timeout=0
 	slam wait-device
 	[ "$status" -eq 0 ]
 	cmdline rd.rpi_hw.timeout=0
 	slam wait-device
 	[ "$status" -eq 4 ]
 	[[ "$output" == *"within 0 s"* ]]
-	slam wait-device --timeout 0 /dev/metis-0000:01:00
+	slam wait-device --timeout 0 /dev/metis-1:2:0
 	[ "$status" -eq 0 ]
 }

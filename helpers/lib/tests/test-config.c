@@ -94,11 +94,12 @@ static void test_defaults(void **state)
 	config_init(&c);
 	assert_true(c.enable);
 	assert_int_equal(name_list_join(&c.overlays, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "exaviz-cruiser,axelera-metis");
+	assert_string_equal(buf, "cruiser-raspberrypi-cm5,axelera-metis");
 	assert_int_equal(name_list_join(&c.modules, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "axdevice,rp1_uart,rp1_pci");
-	assert_int_equal(c.n_overlay_dirs, 3);
+	assert_string_equal(buf, "metis");
+	assert_int_equal(c.n_overlay_dirs, 4);
 	assert_string_equal(c.overlay_dirs[2], "/lib/firmware/overlays");
+	assert_string_equal(c.overlay_dirs[3], PKGLIBDIR "/overlays");
 	assert_string_equal(c.device, "/dev/axelera0");
 	assert_int_equal(c.timeout_s, 10);
 	assert_false(c.strict);
@@ -137,9 +138,9 @@ static void test_file_bad_values_keep_defaults(void **state)
 	(void)state;
 	assert_int_equal(c.timeout_s, 10);
 	assert_false(c.strict);
-	assert_string_equal(c.overlays.names[0], "exaviz-cruiser");
+	assert_string_equal(c.overlays.names[0], "cruiser-raspberrypi-cm5");
 	assert_string_equal(c.device, "/dev/axelera0");
-	assert_int_equal(c.n_overlay_dirs, 3);
+	assert_int_equal(c.n_overlay_dirs, 4);
 	assert_string_equal(c.bootdev, "");
 }
 
@@ -194,11 +195,11 @@ static void test_cmdline_garbage(void **state)
 					 7);
 
 	(void)state;
-	assert_string_equal(c.overlays.names[0], "exaviz-cruiser");
-	assert_string_equal(c.modules.names[0], "axdevice");
+	assert_string_equal(c.overlays.names[0], "cruiser-raspberrypi-cm5");
+	assert_string_equal(c.modules.names[0], "metis");
 	assert_int_equal(c.timeout_s, 10);
 	assert_string_equal(c.device, "/dev/axelera0");
-	assert_int_equal(c.n_overlay_dirs, 3);
+	assert_int_equal(c.n_overlay_dirs, 4);
 }
 
 static void test_blacklists_add_up(void **state)
@@ -214,6 +215,35 @@ static void test_blacklists_add_up(void **state)
 	assert_true(name_list_contains(&c.blacklist, "bar"));
 }
 
+/* The seed's module names are dropped, each with one line; the rest stays in order,
+ * and the value counts as taken, not ignored. */
+static void test_not_modules(void **state)
+{
+	static const char cmd[] = "rd.rpi_hw.modules=axdevice,rp1-pci,rp1_uart,metis";
+	static const char file[] = "modules=axdevice\n";
+	struct warnings w = { 0 };
+	struct config c;
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(config_parse_cmdline(&c, cmd, strlen(cmd), collect, &w), 0);
+	assert_int_equal(w.n, 2);
+	assert_string_equal(w.last, "kernel command line: rd.rpi_hw.modules: module rp1_uart is in "
+				    "no kernel: RP1's UARTs are PL011 ones (amba-pl011), which "
+				    "need no module of their own; left out");
+	assert_int_equal(c.modules.n, 2);
+	assert_string_equal(c.modules.names[0], "rp1_pci");
+	assert_string_equal(c.modules.names[1], "metis");
+	assert_non_null(module_not_a_module("axdevice"));
+	assert_null(module_not_a_module("metis"));
+	w.n = 0;
+	assert_int_equal(config_parse_file(&c, file, strlen(file), "f", collect, &w), 0);
+	assert_int_equal(w.n, 1);
+	assert_string_equal(w.last, "f line 1: module axdevice is Axelera's command-line tool, not "
+				    "a kernel module: the driver is metis; left out");
+	assert_int_equal(c.modules.n, 0);
+}
+
 static void test_list_limits(void **state)
 {
 	char many[256] = "overlays=";
@@ -223,7 +253,7 @@ static void test_list_limits(void **state)
 	for (int i = 0; i < 17; i++)
 		snprintf(many + strlen(many), sizeof(many) - strlen(many), "o%d,", i);
 	c = parsed_file(many, 1);
-	assert_string_equal(c.overlays.names[0], "exaviz-cruiser");
+	assert_string_equal(c.overlays.names[0], "cruiser-raspberrypi-cm5");
 	c = parsed_file("overlays=a,,a, b ,\n", 0);
 	assert_int_equal(c.overlays.n, 2);
 	c = parsed_file("overlays=\n", 0);
@@ -254,6 +284,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_not_modules),
 		cmocka_unit_test(test_file_values),
 		cmocka_unit_test(test_file_bad_values_keep_defaults),
 		cmocka_unit_test(test_file_nul_byte),

@@ -139,7 +139,7 @@ static void test_in_effect_every_target_form(void **state)
 
 	for (int kind = BY_LABEL; kind <= BY_PHANDLE; kind++) {
 		make_overlay(ovl, kind);
-		assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why)), 1);
+		assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why), NULL), 1);
 		assert_string_equal(why, "");
 	}
 }
@@ -152,7 +152,7 @@ static void test_differences_are_named(void **state)
 	make_overlay(ovl, BY_LABEL);
 	put_str(t, "soc/pcie@1000/status", "disabled");
 	put_u32(t, "soc/pcie@1000/interrupt-parent", 8);
-	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why)), 0);
+	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why), NULL), 0);
 	assert_string_equal(why, "/soc/pcie@1000/status differs (the tree has \"disabled\", the "
 				 "overlay \"okay\"); /soc/pcie@1000/interrupt-parent differs (the "
 				 "tree has <0x8>, the overlay <0x7>)");
@@ -168,7 +168,7 @@ static void test_missing_nodes_and_properties(void **state)
 	make_overlay(ovl, BY_PATH);
 	assert_int_equal(unlinkat(t->fd, "soc/pcie@1000/link", 0), 0);
 	assert_int_equal(renameat(t->fd, "soc/pcie@1000/slot", t->fd, "soc/slot-away"), 0);
-	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why)), 0);
+	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why), NULL), 0);
 	assert_string_equal(why, "/soc/pcie@1000/link missing; /soc/pcie@1000/slot missing");
 	assert_int_equal(renameat(t->fd, "soc/slot-away", t->fd, "soc/pcie@1000/slot"), 0);
 	put_u32(t, "soc/pcie@1000/link", 9);
@@ -181,11 +181,11 @@ static void test_unresolvable_label(void **state)
 
 	make_overlay(ovl, BY_LABEL);
 	assert_int_equal(unlinkat(t->fd, "__symbols__/pcie1", 0), 0);
-	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why)), 0);
+	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why), NULL), 0);
 	assert_string_equal(why, "label 'pcie1' missing from __symbols__");
 	put_str(t, "__symbols__/pcie1", "/soc/pcie@1000");
 	assert_int_equal(unlinkat(t->fd, "__symbols__/gic", 0), 0);
-	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why)), 0);
+	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why), NULL), 0);
 	assert_string_equal(why, "/soc/pcie@1000/interrupt-parent refers to a label missing from "
 				 "__symbols__");
 	put_str(t, "__symbols__/gic", "/gic");
@@ -201,7 +201,7 @@ static void test_many_differences_are_counted(void **state)
 	put_u32(t, "soc/pcie@1000/interrupt-parent", 8);
 	put_u32(t, "soc/pcie@1000/link", 3);
 	put_str(t, "soc/pcie@1000/slot/compatible", "other");
-	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why)), 0);
+	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why), NULL), 0);
 	assert_non_null(strstr(why, "; and 1 more"));
 	put_str(t, "soc/pcie@1000/status", "okay");
 	put_u32(t, "soc/pcie@1000/interrupt-parent", 7);
@@ -217,7 +217,7 @@ static void test_paths_stay_inside_the_tree(void **state)
 	/* A label pointing outside the tree is not followed. */
 	put_str(t, "__symbols__/pcie1", "/../../etc");
 	make_overlay(ovl, BY_LABEL);
-	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why)), -EINVAL);
+	assert_int_equal(livetree_check(t->fd, ovl, why, sizeof(why), NULL), -EINVAL);
 	put_str(t, "__symbols__/pcie1", "/soc/pcie@1000");
 }
 
