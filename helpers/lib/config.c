@@ -128,9 +128,17 @@ static int parse_list(struct name_list *out, const char *v, size_t n, bool modul
 		i = j + 1;
 		if (len == 0)
 			continue;
-		if (modules ? !module_name_valid(item, len) : !overlay_name_valid(item, len)) {
-			*why = modules ? "not a module name (letters, digits, '_', '-')"
-				       : "not a plain overlay name (letters, digits, '.', '_', '-')";
+		if (modules && !module_name_valid(item, len)) {
+			/* modprobe takes names, and libkmod looks them up in the kernel's own
+			 * tree: a path would load a file from anywhere. */
+			*why = memchr(item, '/', len) || memmem(item, len, ".ko", 3)
+				       ? "a path or file, not a module name: give the name, such as "
+					 "metis"
+				       : "not a module name (letters, digits, '_', '-')";
+			return -EINVAL;
+		}
+		if (!modules && !overlay_name_valid(item, len)) {
+			*why = "not a plain overlay name (letters, digits, '.', '_', '-')";
 			return -EINVAL;
 		}
 		if (l.n == LIST_MAX) {

@@ -42,7 +42,7 @@ int hwids_load(struct hwid_table *t, const char *sysroot, char *err, size_t errs
 const struct hwid *hwids_match(const struct hwid_table *t, const char *kind, unsigned vendor,
 			       unsigned device);
 
-/* "0x1f9d:0x1100, 0x1e81, ..." for messages; cut to fit size. */
+/* "0x1f9d:0x1100, 0x1f9d:0x11aa, ..." for messages; cut to fit size. */
 void hwids_describe(const struct hwid_table *t, const char *kind, char *out, size_t size);
 
 /* The table text compiled in (generated from rules/hardware-ids). */

@@ -132,9 +132,9 @@ classic_hook() {
 
 @test "rd.rpi_hw.timeout and rd.rpi_hw.device on the command line bound the wait" {
 	hook_root "$CLASSIC"
-	hook_cmdline "rd.rpi_hw.timeout=3 rd.rpi_hw.device=/dev/accel/accel0"
+	hook_cmdline "rd.rpi_hw.timeout=3 rd.rpi_hw.device=/dev/metis-1:1:0"
 	run classic_hook pre-mount
-	[ "$(stub_calls | head -n 1)" = "overlay-slammer wait-device --timeout 3 /dev/accel/accel0" ]
+	[ "$(stub_calls | head -n 1)" = "overlay-slammer wait-device --timeout 3 /dev/metis-1:1:0" ]
 }
 
 @test "a timeout that is not a number is reported and the configured one used" {

@@ -161,7 +161,7 @@ static void test_cmdline_overrides(void **state)
 	struct config c = parsed_cmdline("root=/dev/vda rd.rpi_hw.overlays=one,two "
 					 "rd.rpi_hw.modules=m-1 rd.rpi_hw.timeout=3 "
 					 "rd.rpi_hw.strict=1 rd.rpi_hw.debug=1 "
-					 "rd.rpi_hw.device=/dev/accel/accel0 "
+					 "rd.rpi_hw.device=/dev/metis-1:1:0 "
 					 "rd.rpi_hw.timeout=4",
 					 0);
 
@@ -172,7 +172,7 @@ static void test_cmdline_overrides(void **state)
 	assert_int_equal(c.timeout_s, 4); /* the last one wins, as with getarg */
 	assert_true(c.strict);
 	assert_true(c.debug);
-	assert_string_equal(c.device, "/dev/accel/accel0");
+	assert_string_equal(c.device, "/dev/metis-1:1:0");
 }
 
 static void test_cmdline_enable(void **state)
@@ -241,6 +241,15 @@ static void test_not_modules(void **state)
 	assert_int_equal(w.n, 1);
 	assert_string_equal(w.last, "f line 1: module axdevice is Axelera's command-line tool, not "
 				    "a kernel module: the driver is metis; left out");
+	assert_int_equal(c.modules.n, 0);
+	/* A path is no module name, and says so. */
+	w.n = 0;
+	assert_int_equal(config_parse_cmdline(&c, "rd.rpi_hw.modules=/lib/modules/metis.ko", 39,
+					      collect, &w),
+			 1);
+	assert_string_equal(w.last, "kernel command line: rd.rpi_hw.modules='/lib/modules/metis.ko' "
+				    "ignored: a path or file, not a module name: give the name, "
+				    "such as metis");
 	assert_int_equal(c.modules.n, 0);
 }
 
