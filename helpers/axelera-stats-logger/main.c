@@ -53,8 +53,8 @@ static void usage(FILE *out)
 {
 	fputs("Usage: " PROG " [OPTION]...\n"
 	      "Log the health of the Axelera Metis every interval: PCIe link state, speed and\n"
-	      "width, AER error counters, driver, device link, temperature when the device\n"
-	      "has a hwmon. Runs until SIGTERM or SIGINT.\n"
+	      "width, AER error counters, the bound driver (axl), its metis device, the device\n"
+	      "link, temperature when the device has a hwmon. Runs until SIGTERM or SIGINT.\n"
 	      "\n"
 	      "  --interval SECONDS  time between lines (default 60; decimals allowed)\n"
 	      "  --syslog            log to syslog (facility daemon) instead of standard output\n"
@@ -211,7 +211,7 @@ static int tick(struct logger *lg)
 	char line[768];
 	size_t found = 0;
 	bool node = sample_node_present(lg->o->sysroot, lg->conf.device);
-	int r = pci_scan(lg->o->sysroot, &lg->ids, "accel", m, PCI_DEVS_MAX, &found);
+	int r = pci_scan(lg->o->sysroot, &lg->ids, "metis", m, PCI_DEVS_MAX, &found);
 
 	if (r < 0) {
 		r = sink_line(&lg->sink, LOG_ERR, "event=error cannot list PCI devices: %s",

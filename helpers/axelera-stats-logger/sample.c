@@ -95,7 +95,7 @@ static int worse(int a, int b)
 
 int sample_device(struct tracked *d, bool node_present, char *buf, size_t size)
 {
-	char drv[64];
+	char drv[64], node[64];
 	size_t used = 0;
 	int prio;
 
@@ -106,13 +106,18 @@ int sample_device(struct tracked *d, bool node_present, char *buf, size_t size)
 	}
 	append(buf, size, &used, " pci=present");
 	prio = append_link(buf, size, &used, d->dir);
-	if (pci_read_driver(d->dir, drv, sizeof(drv)) < 0) {
+	if (pci_read_driver(d->dir, drv, sizeof(drv)) < 0)
 		snprintf(drv, sizeof(drv), "%s", "none");
+	if (strcmp(drv, METIS_PCI_DRIVER) != 0)
 		prio = LOG_WARNING;
-	}
 	append(buf, size, &used, " driver=%s", drv);
 	prio = worse(prio, append_aer(buf, size, &used, d));
-	append(buf, size, &used, " node=%s", node_present ? "present" : "absent");
+	/* The class device the driver made for this card: what its node is named. */
+	if (pci_class_dev(d->dir, METIS_CLASS, node, sizeof(node)) < 0) {
+		snprintf(node, sizeof(node), "%s", "none");
+		prio = LOG_WARNING;
+	}
+	append(buf, size, &used, " metis=%s node=%s", node, node_present ? "present" : "absent");
 	if (!node_present)
 		prio = LOG_WARNING;
 	append_temp(buf, size, &used, d->dir);

@@ -172,6 +172,109 @@ int pci_read_driver(const char *devdir, char *buf, size_t size)
 	return link_basename(path, buf, size);
 }
 
+static bool hex_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+bool pci_is_addr(const char *s)
+{
+	/* DDDD:BB:SS.F as the kernel prints it (pci_name(): "%04x:%02x:%02x.%d"); a
+	 * domain may have more than four digits. */
+	const char *colon = strchr(s, ':');
+	size_t dl = colon ? (size_t)(colon - s) : 0;
+
+	return dl >= 4 && dl <= 8 && hex_digits(s, dl) && strlen(colon) == 8 &&
+	       hex_digits(colon + 1, 2) && colon[3] == ':' && hex_digits(colon + 4, 2) &&
+	       colon[6] == '.' && colon[7] >= '0' && colon[7] <= '7';
+}
+
+int pci_read_port_link(const char *devdir, char *port, size_t port_size, struct pci_link *l)
+{
+	/* /sys/bus/pci/devices/ADDR is a link into /sys/devices, where a device's
+	 * directory sits inside its upstream port's: only the resolved path says
+	 * which port that is. */
+	char *real = realpath(devdir, NULL);
+	char *slash;
+	int r = -ENOENT;
+
+	if (!real)
+		return -errno;
+	slash = strrchr(real, '/');
+	if (slash && slash != real) {
+		const char *name;
+
+		*slash = '\0';
+		name = strrchr(real, '/') + 1;
+		if (pci_is_addr(name)) {
+			if (strlen(name) >= port_size) {
+				r = -ENAMETOOLONG;
+			} else {
+				snprintf(port, port_size, "%s", name);
+				pci_read_link(real, l);
+				r = 0;
+			}
+		}
+	}
+	free(real);
+	return r;
+}
+
+int pci_count_msi(const char *devdir, unsigned *count)
+{
+	char path[1024];
+	struct dirent *de;
+	DIR *d;
+	int r = path_join(path, sizeof(path), devdir, "msi_irqs");
+
+	if (r < 0)
+		return r;
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	*count = 0;
+	/* One entry per vector, named by its Linux IRQ number: files on current
+	 * kernels, directories on old ones; either counts. */
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			(*count)++;
+	closedir(d);
+	return 0;
+}
+
+int pci_class_dev(const char *devdir, const char *cls, char *buf, size_t size)
+{
+	char path[1024];
+	struct dirent *de;
+	DIR *d;
+	int r = path_join(path, sizeof(path), devdir, cls);
+
+	if (r < 0)
+		return r;
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	r = -ENOENT;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		/* The lowest name, so the answer does not depend on readdir order. */
+		if (r == 0 && strcmp(de->d_name, buf) >= 0)
+			continue;
+		if (strlen(de->d_name) >= size) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		snprintf(buf, size, "%s", de->d_name);
+		r = 0;
+	}
+	closedir(d);
+	return r;
+}
+
 int pci_aer_total(const char *text, const char *name, unsigned long long *out)
 {
 	size_t nl = strlen(name);

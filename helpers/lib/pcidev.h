@@ -40,6 +40,25 @@ void pci_read_link(const char *devdir, struct pci_link *l);
 /* Name of the bound driver into buf; -ENOENT when none is bound. */
 int pci_read_driver(const char *devdir, char *buf, size_t size);
 
+/* Whether s is a PCI function address as sysfs names it: "0001:01:00.0". */
+bool pci_is_addr(const char *s);
+
+/* The link of the port the device hangs from: the PCI function whose directory
+ * holds the device's own under /sys/devices (a root port or a switch port). Its
+ * address goes into port. -ENOENT when the parent is no PCI function (a device on
+ * a root bus, as in a VM without a root port). */
+int pci_read_port_link(const char *devdir, char *port, size_t port_size, struct pci_link *l);
+
+/* How many MSI vectors the kernel gave the device's driver: the entries of its
+ * msi_irqs directory. -ENOENT when there is no such directory (no driver holds
+ * MSI vectors). */
+int pci_count_msi(const char *devdir, unsigned *count);
+
+/* Name of the device's class device of class cls, the devdir/CLS/NAME directory a
+ * driver's device_create() makes ("metis-1:1:0" in class "metis"); the lowest name
+ * when there are several. -ENOENT when there is none. */
+int pci_class_dev(const char *devdir, const char *cls, char *buf, size_t size);
+
 struct pci_aer {
 	bool present; /* the kernel exposes the counters */
 	unsigned long long cor, nonfatal, fatal;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The device link (/dev/axelera0 by default): a link to the accel or metis node,
- * owned by the axelera group with mode 0660. */
+/* The device link (/dev/axelera0 by default): a link to a node of Axelera's
+ * driver, owned by the axelera group with mode 0660. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,20 +14,69 @@
 
 #define GROUP_FILE_MAX ((size_t)256 * 1024)
 
-/* "accel0", "accel/accel0" or Axelera's "metis-0000:01:00.0". */
-static bool accel_node_name(const char *target)
+/* A node of Axelera's driver: "metis-D:B:S" (driver 1.4, 1.5; 1.6 keeps it as a
+ * link) or "metis-D-B-S" (1.6), lower-case hex without padding from the card's
+ * PCI domain, bus and slot; a Europa card's are named "europa-". */
+struct metis_node {
+	unsigned domain, bus, slot;
+};
+
+/* PCI domains are ints in the kernel. */
+#define DOMAIN_MAX 0x7fffffffu
+
+/* A hex number of s up to max, ending at sep. Lower case only, no "0x": the
+ * kernel and the driver print these with %x, and a name written otherwise is
+ * not one of theirs. */
+static bool hex_field(const char **s, char sep, unsigned max, unsigned *out)
 {
-	const char *base = strrchr(target, '/');
+	const char *c = *s;
+	unsigned long long v = 0;
+
+	if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+		return false;
+	for (; (*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f'); c++) {
+		v = v * 16 + (unsigned long long)(*c <= '9' ? *c - '0' : *c - 'a' + 10);
+		if (v > max)
+			return false;
+	}
+	if (*c != sep)
+		return false;
+	*out = (unsigned)v;
+	*s = *c ? c + 1 : c;
+	return true;
+}
+
+static bool metis_node_name(const char *target, struct metis_node *n)
+{
+	const char *base = strrchr(target, '/'), *c;
+	char sep;
 
 	base = base ? base + 1 : target;
-	if (strncmp(base, "metis-", 6) == 0 && base[6])
-		return true;
-	if (strncmp(base, "accel", 5) != 0 || !base[5])
+	if (strncmp(base, "metis-", 6) == 0)
+		c = base + 6;
+	else if (strncmp(base, "europa-", 7) == 0)
+		c = base + 7;
+	else
 		return false;
-	for (const char *c = base + 5; *c; c++)
-		if (*c < '0' || *c > '9')
-			return false;
-	return true;
+	sep = strchr(c, ':') ? ':' : '-';
+	return hex_field(&c, sep, DOMAIN_MAX, &n->domain) && hex_field(&c, sep, 0xff, &n->bus) &&
+	       hex_field(&c, '\0', 0x1f, &n->slot);
+}
+
+/* The minor udev's %m put into the link's name ("axelera0" -> 0), or -1 when the
+ * name is not of that form. */
+static long link_minor(const char *link)
+{
+	const char *base = strrchr(link, '/');
+	char *end;
+	long v;
+
+	base = base ? base + 1 : link;
+	if (strncmp(base, "axelera", 7) != 0 || base[7] < '0' || base[7] > '9')
+		return -1;
+	errno = 0;
+	v = strtol(base + 7, &end, 10);
+	return errno || *end ? -1 : v;
 }
 
 /* Where the link leads, inside the sysroot: an absolute target is taken below it. */
@@ -130,22 +179,99 @@ static void check_access(struct preflight *p, const char *shown, const struct st
 	}
 }
 
-/* Under a fake sysroot a regular file may stand in for the character device, so
- * that test trees need no privilege to build. */
-static bool is_node(const struct preflight *p, const struct stat *st)
+bool preflight_is_node(const struct preflight *p, const struct stat *st)
 {
 	return S_ISCHR(st->st_mode) || (root_is_fake(p->sysroot) && S_ISREG(st->st_mode));
+}
+
+/* A decimal number of s, ending at the character stop. */
+static bool dec_field(const char **s, char stop, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(*s, &end, 10);
+	if (errno || *end != stop || v > 0xffffffffUL)
+		return false;
+	*out = (unsigned)v;
+	*s = *end ? end + 1 : end;
+	return true;
+}
+
+static const struct pci_match *card_of(const struct preflight *p, const struct metis_node *n)
+{
+	for (size_t i = 0; i < p->ncards; i++) {
+		const char *c = p->cards[i].addr;
+		unsigned d, b, s;
+
+		/* The kernel names functions DDDD:BB:SS.F in lower-case hex. */
+		if (hex_field(&c, ':', DOMAIN_MAX, &d) && hex_field(&c, ':', 0xff, &b) &&
+		    hex_field(&c, '.', 0x1f, &s) && d == n->domain && b == n->bus && s == n->slot)
+			return &p->cards[i];
+	}
+	return NULL;
+}
+
+/* The node the link leads to, against what the driver registered: the class
+ * device of that name, its minor, and the card it belongs to. */
+static void check_metis_node(struct preflight *p, const char *shown, const char *target,
+			     const struct metis_node *n)
+{
+	const char *base = strrchr(target, '/');
+	char rel[256], path[4096], dev[32] = "";
+	const struct pci_match *card;
+	const char *c = dev;
+	unsigned major, minor;
+	long want = link_minor(shown);
+	int r;
+
+	base = base ? base + 1 : target;
+	r = snprintf(rel, sizeof(rel), "/sys/class/" METIS_CLASS "/%s/dev", base);
+	if (r < 0 || (size_t)r >= sizeof(rel) || root_path(path, sizeof(path), p->sysroot, rel) < 0) {
+		report_add(&p->rep, V_FAIL, "device-node", NULL, "path of %s too long", target);
+		return;
+	}
+	r = read_text_file(path, dev, sizeof(dev));
+	if (r == -ENOENT) {
+		report_add(&p->rep, V_WARN, "device-node", NULL,
+			   "%s -> %s, but the driver has no device of that name (no "
+			   "/sys/class/" METIS_CLASS "/%s): a node left behind; reload the driver "
+			   "or run 'udevadm trigger'", shown, target, base);
+		return;
+	}
+	/* "MAJOR:MINOR", as the kernel prints a device's dev attribute. */
+	if (r < 0 || !dec_field(&c, ':', &major) || !dec_field(&c, '\0', &minor)) {
+		report_add(&p->rep, V_WARN, "device-node", NULL, "%s -> %s, but %s is unreadable: %s",
+			   shown, target, rel, r < 0 ? strerror(-r) : "not MAJOR:MINOR");
+		return;
+	}
+	card = card_of(p, n);
+	if (!card)
+		report_add(&p->rep, V_WARN, "device-node", NULL,
+			   "%s -> %s, the node of PCI %04x:%02x:%02x, where no Metis was found",
+			   shown, target, n->domain, n->bus, n->slot);
+	else if (want >= 0 && (unsigned long)want != minor)
+		report_add(&p->rep, V_WARN, "device-node", NULL,
+			   "%s -> %s, minor %u: it should lead to the card of minor %ld (udev's "
+			   "%%m); another rule or tool made it", shown, target, minor, want);
+	else
+		report_add(&p->rep, V_PASS, "device-node", NULL, "%s -> %s (card %s, minor %u)",
+			   shown, target, card->addr, minor);
 }
 
 static void check_link(struct preflight *p, const char *path, const char *shown)
 {
 	char target[4096], resolved[4096];
+	struct metis_node n;
 	struct stat st;
-	ssize_t n = readlink(path, target, sizeof(target) - 1);
-	int r = n < 0 ? -errno : 0;
+	ssize_t len = readlink(path, target, sizeof(target) - 1);
+	int r = len < 0 ? -errno : 0;
 
 	if (r == 0) {
-		target[n] = '\0';
+		target[len] = '\0';
 		r = resolve(p->sysroot, path, target, resolved, sizeof(resolved));
 	}
 	if (r < 0) {
@@ -159,17 +285,17 @@ static void check_link(struct preflight *p, const char *path, const char *shown)
 			   "reload the driver", shown, target);
 		return;
 	}
-	if (!is_node(p, &st)) {
+	if (!preflight_is_node(p, &st)) {
 		report_add(&p->rep, V_FAIL, "device-node", NULL,
 			   "%s points to %s, which is not a character device", shown, target);
 		return;
 	}
-	if (accel_node_name(target))
-		report_add(&p->rep, V_PASS, "device-node", NULL, "%s -> %s", shown, target);
+	if (metis_node_name(target, &n))
+		check_metis_node(p, shown, target, &n);
 	else
 		report_add(&p->rep, V_WARN, "device-node", NULL,
-			   "%s points to %s, which is neither an accel nor a metis node", shown,
-			   target);
+			   "%s points to %s, which is not a node of Axelera's driver "
+			   "(metis-D:B:S, or metis-D-B-S from driver 1.6)", shown, target);
 	check_access(p, shown, &st);
 }
 
@@ -194,7 +320,7 @@ void check_device_node(struct preflight *p)
 		check_link(p, path, shown);
 		return;
 	}
-	if (!is_node(p, &st)) {
+	if (!preflight_is_node(p, &st)) {
 		report_add(&p->rep, V_FAIL, "device-node", NULL,
 			   "%s exists but is neither a link nor a character device", shown);
 		return;

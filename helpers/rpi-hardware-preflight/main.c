@@ -34,9 +34,11 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: " PROG " [OPTION]...\n"
-		"Check that the Axelera Metis is enumerated, linked at Gen 3 x1, bound to its\n"
-		"driver, reachable through its device link with the right group and mode, that\n"
-		"the overlays are applied and that the kernel has a CMA pool.\n"
+		"Check that the Axelera Metis is enumerated, linked at Gen 3 x1, bound to\n"
+		"Axelera's driver (axl, module metis) with its MSI vectors, reachable through its\n"
+		"device link with the right group and mode, that the overlays are applied, and\n"
+		"that the kernel has what the driver needs: DMA-BUF heaps, free CMA, a page size\n"
+		"it is used with.\n"
 		"\n"
 		"  --json           one JSON object instead of PASS/WARN/FAIL lines\n"
 		"  --config FILE    configuration file (default " SYSCONFDIR "/rpi-hardware.conf)\n"
@@ -168,9 +170,12 @@ static int run(const struct options *o)
 		return EXIT_USAGE;
 	}
 	check_pci(p);
+	check_driver_version(p);
 	check_device_node(p);
 	check_overlays(p);
+	check_dma_heap(p);
 	check_cma(p);
+	check_page_size(p);
 	r = o->json ? report_print_json(&p->rep, stdout) : report_print_text(&p->rep, stdout);
 	if (r < 0) {
 		fprintf(stderr, PROG ": cannot write the report: %s\n", strerror(-r));

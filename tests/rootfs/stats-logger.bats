@@ -57,13 +57,13 @@ stop_logger() {
 	return "$rc"
 }
 
-@test "one line per round with link, AER, driver and device link" {
+@test "one line per round with link, AER, driver, metis device and device link" {
 	healthy_board "$ROOT"
 	logger_rounds 2
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 4 ]
 	[ "${lines[0]}" = "event=start interval=0.010s device=/dev/axelera0 ids=built-in" ]
-	[ "${lines[1]}" = "dev=$METIS_ADDR pci=present link=up speed=8.0GT/s gen=3 width=x1 driver=metis aer_cor=0 aer_nonfatal=0 aer_fatal=0 node=present" ]
+	[ "${lines[1]}" = "dev=$METIS_ADDR pci=present link=up speed=8.0GT/s gen=3 width=x1 driver=axl aer_cor=0 aer_nonfatal=0 aer_fatal=0 metis=metis-1:1:0 node=present" ]
 	[ "${lines[2]}" = "${lines[1]}" ]
 	[ "${lines[3]}" = "event=stop reason=count" ]
 }
@@ -81,13 +81,22 @@ stop_logger() {
 @test "a degraded or down link, no driver, no AER and no device link are shown" {
 	healthy_board "$ROOT"
 	fake_link "$ROOT" "$METIS_ADDR" "5.0 GT/s PCIe" 1
-	rm "$(pci_dir "$ROOT" "$METIS_ADDR")"/aer_dev_* "$(pci_dir "$ROOT" "$METIS_ADDR")/driver"
+	rm -r "$(pci_dir "$ROOT" "$METIS_ADDR")"/aer_dev_* "$(pci_dir "$ROOT" "$METIS_ADDR")/driver" \
+		"$(pci_dir "$ROOT" "$METIS_ADDR")/metis"
 	rm "$ROOT/dev/axelera0"
 	logger_rounds 1
-	[ "${lines[1]}" = "dev=$METIS_ADDR pci=present link=up speed=5.0GT/s gen=2 width=x1 driver=none aer=unavailable node=absent" ]
+	[ "${lines[1]}" = "dev=$METIS_ADDR pci=present link=up speed=5.0GT/s gen=2 width=x1 driver=none aer=unavailable metis=none node=absent" ]
 	fake_link "$ROOT" "$METIS_ADDR" "Unknown" 0
 	logger_rounds 1
 	[[ ${lines[1]} == "dev=$METIS_ADDR pci=present link=down speed=unknown gen=0 width=unknown "* ]]
+}
+
+@test "a card bound to another driver, without a metis device, is shown" {
+	healthy_board "$ROOT"
+	fake_driver "$ROOT" "$METIS_ADDR" vfio-pci
+	rm -r "$(pci_dir "$ROOT" "$METIS_ADDR")/metis"
+	logger_rounds 1
+	[[ ${lines[1]} == *" driver=vfio-pci "*" metis=none node=present" ]]
 }
 
 @test "AER counters are read from the kernel's files" {
@@ -105,12 +114,18 @@ stop_logger() {
 	[ "${lines[2]}" = "dev=none pci=absent node=absent" ]
 }
 
-@test "two cards give two lines, in address order" {
+@test "two cards give two lines, in address order, each with its own node" {
 	healthy_board "$ROOT"
+	fake_pci "$ROOT" 0002:01:00.0 0x1f9d 0x1100
+	fake_link "$ROOT" 0002:01:00.0 "8.0 GT/s PCIe" 1
+	fake_driver "$ROOT" 0002:01:00.0 axl
+	fake_metis "$ROOT" 0002:01:00.0 1 1.6.2
+	# The seed's IDs are other vendors' devices: not watched.
 	fake_pci "$ROOT" 0000:03:00.0 0x1e81 0x0001
 	logger_rounds 1
-	[[ ${lines[1]} == "dev=0000:03:00.0 pci=present "* ]]
-	[[ ${lines[2]} == "dev=$METIS_ADDR pci=present "* ]]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ ${lines[1]} == "dev=$METIS_ADDR pci=present "*" driver=axl "*" metis=metis-1:1:0 node=present" ]]
+	[[ ${lines[2]} == "dev=0002:01:00.0 pci=present "*" driver=axl "*" metis=metis-2-1-0 node=present" ]]
 }
 
 @test "a device that vanishes and reappears is logged both ways and watched throughout" {
@@ -186,7 +201,7 @@ stop_logger() {
 	echo "device=/dev/metis-link" >"$ROOT/etc/rpi-hardware.conf"
 	logger_rounds 1
 	[[ ${lines[1]} == *" node=absent" ]]
-	ln -s accel/accel0 "$ROOT/dev/metis-link"
+	ln -s metis-1:1:0 "$ROOT/dev/metis-link"
 	logger_rounds 1
 	[[ ${lines[1]} == *" node=present" ]]
 }
@@ -201,10 +216,10 @@ stop_logger() {
 	run "$LOGGER" --interval abc
 	[[ $output == *"--interval 'abc' is not a number of seconds from 0.001 to 86400"* ]]
 	mkdir -p "$ROOT/etc/rpi-hardware"
-	echo "accel 0x1f9d" >"$ROOT/etc/rpi-hardware/hardware-ids"
+	echo "metis 0x1f9d" >"$ROOT/etc/rpi-hardware/hardware-ids"
 	run "$LOGGER" --sysroot "$ROOT" --count 1
 	[ "$status" -eq 2 ]
-	[[ $output == *"hardware-ids line 1: device is not a 4-digit hex ID"* ]]
+	[[ $output == *"hardware-ids line 1: device is not "* ]]
 	run "$LOGGER" --sysroot "$BATS_TEST_TMPDIR/nowhere" --count 1
 	[ "$status" -eq 2 ]
 }
@@ -217,18 +232,34 @@ stop_logger() {
 	grep -q "stopping after an error: Broken pipe" "$OUT.err"
 }
 
+# One round with --syslog into a private /dev/log, its messages in $output.
+syslog_round() {
+	# shellcheck disable=SC2016 # expanded by the inner shell, from its arguments
+	run unshare -m sh -c 'mount -t tmpfs tmpfs /dev &&
+		exec "$1" /dev/log "$2" --sysroot "$3" --interval 0.01 --count 1 --syslog' \
+		sh "$BUILD_DIR/tests/syslog-sink" "$LOGGER" "$ROOT"
+}
+
 @test "--syslog sends to syslog, facility daemon, with the program name" {
 	[ "$(id -u)" = 0 ] || skip "needs root for a private /dev/log"
 	unshare -m true 2>/dev/null || skip "no mount namespaces here"
 	healthy_board "$ROOT"
-	rm "$(pci_dir "$ROOT" "$METIS_ADDR")/driver"
-	run unshare -m sh -c 'mount -t tmpfs tmpfs /dev &&
-		exec "$1" /dev/log "$2" --sysroot "$3" --interval 0.01 --count 1 --syslog' \
-		sh "$BUILD_DIR/tests/syslog-sink" "$LOGGER" "$ROOT"
+	syslog_round
 	[ "$status" -eq 0 ]
-	# <30> is daemon.info, <28> daemon.warning (no driver bound).
+	# <30> is daemon.info, <28> daemon.warning.
 	[[ ${lines[0]} =~ ^\<30\>.*axelera-stats-logger\[[0-9]+\]:\ event=start ]]
-	[[ ${lines[1]} =~ ^\<28\>.*axelera-stats-logger\[[0-9]+\]:\ dev=$METIS_ADDR\ pci=present.*driver=none ]]
+	[[ ${lines[1]} =~ ^\<30\>.*axelera-stats-logger\[[0-9]+\]:\ dev=$METIS_ADDR\ pci=present.*driver=axl ]]
 	[[ ${lines[2]} =~ ^\<30\>.*event=stop ]]
 	[ "${#lines[@]}" -eq 3 ]
+	# Not bound, bound to something else, or no metis device: a warning each.
+	rm "$(pci_dir "$ROOT" "$METIS_ADDR")/driver"
+	syslog_round
+	[[ ${lines[1]} =~ ^\<28\>.*\ dev=$METIS_ADDR\ pci=present.*driver=none ]]
+	fake_driver "$ROOT" "$METIS_ADDR" vfio-pci
+	syslog_round
+	[[ ${lines[1]} =~ ^\<28\>.*\ driver=vfio-pci ]]
+	fake_driver "$ROOT" "$METIS_ADDR" axl
+	rm -r "$(pci_dir "$ROOT" "$METIS_ADDR")/metis"
+	syslog_round
+	[[ ${lines[1]} =~ ^\<28\>.*\ driver=axl\ .*metis=none ]]
 }
