@@ -81,16 +81,19 @@ static void test_hwids_builtin(void **state)
 	assert_int_equal(hwids_parse(t, hwids_builtin, strlen(hwids_builtin), "built-in", err,
 				     sizeof(err)),
 			 0);
-	id = hwids_match(t, "accel", 0x1f9d, 0x1100);
+	id = hwids_match(t, HWID_KIND_METIS, 0x1f9d, 0x1100);
 	assert_non_null(id);
-	assert_string_equal(id->link, "axelera0");
-	assert_non_null(hwids_match(t, "accel", 0x1e81, 0x1234)); /* device "any" */
-	assert_non_null(hwids_match(t, "accel", 0x1f0f, 0x0001));
-	assert_null(hwids_match(t, "accel", 0x1f0f, 0x0002));
-	assert_null(hwids_match(t, "accel", 0x1e60, 0x2864)); /* Hailo is another kind */
-	assert_non_null(hwids_match(t, "hailo", 0x1e60, 0x2864));
-	hwids_describe(t, "accel", desc, sizeof(desc));
-	assert_string_equal(desc, "0x1f9d:0x1100, 0x1e81, 0x1f0f:0x0001");
+	assert_string_equal(id->link, "axelera%m");
+	assert_non_null(hwids_match(t, HWID_KIND_METIS, 0x1f9d, 0x11aa));
+	assert_non_null(hwids_match(t, HWID_KIND_METIS, 0x1f9d, 0x0001));
+	assert_null(hwids_match(t, HWID_KIND_METIS, 0x1f9d, 0x0002));
+	/* The seed's IDs are no Metis. */
+	assert_null(hwids_match(t, HWID_KIND_METIS, 0x1e81, 0x1234));
+	assert_null(hwids_match(t, HWID_KIND_METIS, 0x1f0f, 0x0001));
+	assert_null(hwids_match(t, HWID_KIND_METIS, 0x1e60, 0x2864)); /* Hailo is another kind */
+	assert_non_null(hwids_match(t, HWID_KIND_HAILO, 0x1e60, 0x2864)); /* device "any" */
+	hwids_describe(t, HWID_KIND_METIS, desc, sizeof(desc));
+	assert_string_equal(desc, "0x1f9d:0x1100, 0x1f9d:0x11aa, 0x1f9d:0x0001");
 	test_free(t);
 }
 
@@ -107,13 +110,21 @@ static void expect_bad_table(const char *text, const char *message)
 static void test_hwids_errors(void **state)
 {
 	(void)state;
-	expect_bad_table("# c\naccel 1f9d 0x1100 axelera0 d\n",
-			 "ids line 2: vendor is not a 4-digit hex ID such as 0x1f9d");
-	expect_bad_table("accel 0x1f9d 11 axelera0 d\n",
-			 "ids line 1: device is not a 4-digit hex ID or \"any\"");
-	expect_bad_table("accel 0x1f9d any\n", "ids line 1: link is not a plain /dev name");
-	expect_bad_table("accel 0x1f9d any ../x d\n", "ids line 1: link is not a plain /dev name");
-	expect_bad_table("acc/el 0x1f9d any x d\n", "ids line 1: kind is not a plain word");
+	expect_bad_table("# c\nmetis 1f9d 0x1100 axelera0 d\n",
+			 "ids line 2: vendor is not 0x and four lower-case hex digits, such as 0x1f9d");
+	expect_bad_table("metis 0x1F9D 0x1100 axelera0 d\n",
+			 "ids line 1: vendor is not 0x and four lower-case hex digits, such as 0x1f9d");
+	expect_bad_table("metis 0x1f9d 11 axelera0 d\n",
+			 "ids line 1: device is not \"any\" or 0x and four lower-case hex digits");
+	expect_bad_table("metis 0x1f9d any\n",
+			 "ids line 1: link is not a plain /dev name (%m at the end for the minor)");
+	expect_bad_table("metis 0x1f9d any ../x d\n",
+			 "ids line 1: link is not a plain /dev name (%m at the end for the minor)");
+	expect_bad_table("metis 0x1f9d any ax%md d\n",
+			 "ids line 1: link is not a plain /dev name (%m at the end for the minor)");
+	expect_bad_table("metis 0x1f9d any ax # d\n",
+			 "ids line 1: want 5 columns: kind vendor device link description");
+	expect_bad_table("accel 0x1f9d any x d\n", "ids line 1: kind is not metis or hailo");
 }
 
 static void test_is_addr(void **state)
