@@ -13,10 +13,14 @@
  * In place of a live tree there is a table of labels: the base tree's (module
  * parameter base_labels) plus those each applied overlay defines in its
  * __symbols__. An overlay whose __fixups__ name a label not in the table is
- * rejected, as the kernel's resolver rejects it, so the Metis overlay (which
- * targets the Cruiser's M.2 slot label) applies only after the Cruiser overlay.
- * An applied overlay that adds a node compatible with "axelera,metis" brings up
- * a simulated PCIe endpoint; removing that overlay takes it away.
+ * rejected, as the kernel's resolver rejects it, so an overlay that refers to a
+ * label the Cruiser overlay defines applies only after the Cruiser overlay.
+ *
+ * The PCIe x1 port is down until an overlay enables it: at load the module
+ * takes the real PCI devices that stand for the slot's card off the bus (see
+ * ovl_pci.c); an applied overlay with a fragment that targets pcie1 or pciex1
+ * and sets status = "okay" brings the port up, and the kernel scans the bus and
+ * announces the card; removing that overlay takes the port down again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,16 +31,20 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "ovl.h"
 
-static char *base_labels = "pcie1,pcie2,rp1,rp1_gpio,uart0,uart2,i2c0,spi0";
+static char *base_labels = "pcie1,pciex1,pcie2,rp1,rp1_gpio,uart0,uart2,i2c0,spi0";
 module_param(base_labels, charp, 0444);
 MODULE_PARM_DESC(base_labels, "comma separated labels of the simulated base tree");
+
+/* Without the interface the module only keeps the port down: a kernel without it. */
+static bool interface = true;
+module_param(interface, bool, 0444);
+MODULE_PARM_DESC(interface, "provide device-tree/overlays in configfs (default 1); 0: only the PCIe x1 port");
 
 /* Applied and removed overlays, so a test can tell that a run changed nothing. */
 static unsigned int changes;
@@ -50,7 +58,7 @@ struct ovl_item {
 	void *blob;
 	size_t size;
 	struct ovl_info *info;
-	struct platform_device *endpoint;
+	bool port_owner;		/* it brought the PCIe x1 port up */
 	bool applied;
 };
 
@@ -63,7 +71,7 @@ static struct ovl_item *to_ovl(struct config_item *item)
 	return container_of(item, struct ovl_item, item);
 }
 
-static bool label_in_list(const char *list, const char *label)
+bool ovl_label_in_list(const char *list, const char *label)
 {
 	size_t n = strlen(label);
 	const char *p = list;
@@ -83,7 +91,7 @@ static bool label_known(const char *label)
 	struct ovl_item *ov;
 	unsigned int i;
 
-	if (label_in_list(base_labels, label))
+	if (ovl_label_in_list(base_labels, label))
 		return true;
 	list_for_each_entry(ov, &ovl_applied, node)
 		for (i = 0; i < ov->info->n_symbols; i++)
@@ -141,35 +149,6 @@ static int ovl_resolve(const struct ovl_info *info, char *why, size_t size)
 	return 0;
 }
 
-static struct ovl_item *endpoint_owner(void)
-{
-	struct ovl_item *ov;
-
-	list_for_each_entry(ov, &ovl_applied, node)
-		if (ov->endpoint)
-			return ov;
-	return NULL;
-}
-
-static int ovl_bring_up(struct ovl_item *ov, char *why, size_t size)
-{
-	struct ovl_item *owner = endpoint_owner();
-	struct platform_device *pdev;
-
-	if (owner) {
-		snprintf(why, size, "the Metis endpoint is already up, from overlay %s",
-			 config_item_name(&owner->item));
-		return -EBUSY;
-	}
-	pdev = ovl_endpoint_add();
-	if (IS_ERR(pdev)) {
-		snprintf(why, size, "cannot add the endpoint device: %ld", PTR_ERR(pdev));
-		return PTR_ERR(pdev);
-	}
-	ov->endpoint = pdev;
-	return 0;
-}
-
 /* Called with ovl_lock held. */
 static int ovl_apply(struct ovl_item *ov, const void *blob, size_t size)
 {
@@ -190,8 +169,6 @@ static int ovl_apply(struct ovl_item *ov, const void *blob, size_t size)
 		if (!copy)
 			r = -ENOMEM;
 	}
-	if (!r && info->metis)
-		r = ovl_bring_up(ov, why, sizeof(why));
 	if (r) {
 		pr_err("overlay %s rejected (%d): %s\n", name, r, why[0] ? why : "out of memory");
 		kvfree(copy);
@@ -205,6 +182,14 @@ static int ovl_apply(struct ovl_item *ov, const void *blob, size_t size)
 	ov->applied = true;
 	list_add_tail(&ov->node, &ovl_applied);
 	changes++;
+	if (info->port) {
+		if (ovl_port_is_up()) {
+			pr_info("overlay %s enables the PCIe x1 port, which is up already\n", name);
+		} else {
+			ovl_port_up(name);
+			ov->port_owner = true;
+		}
+	}
 	pr_info("overlay %s applied (%zu bytes, %u fragments, %u labels defined)\n", name, size,
 		info->n_fragments, info->n_symbols);
 	return 0;
@@ -219,9 +204,9 @@ static void ovl_remove(struct ovl_item *ov)
 		if (!list_is_last(&ov->node, &ovl_applied))
 			pr_warn("overlay %s removed while overlays applied after it remain: remove in reverse order\n",
 				name);
-		if (ov->endpoint)
-			ovl_endpoint_remove(ov->endpoint);
-		ov->endpoint = NULL;
+		if (ov->port_owner)
+			ovl_port_down(name);
+		ov->port_owner = false;
 		list_del_init(&ov->node);
 		ov->applied = false;
 		changes++;
@@ -413,6 +398,15 @@ static int __init ovl_init(void)
 {
 	int r;
 
+	mutex_lock(&ovl_lock);
+	r = ovl_port_init();
+	mutex_unlock(&ovl_lock);
+	if (r)
+		return r;
+	if (!interface) {
+		pr_info("interface=0: nothing in configfs, only the PCIe x1 port\n");
+		return 0;
+	}
 	config_group_init(&ovl_subsys.su_group);
 	config_group_init_type_name(&ovl_group, "overlays", &ovl_group_type);
 	configfs_add_default_group(&ovl_group, &ovl_subsys.su_group);
@@ -420,6 +414,9 @@ static int __init ovl_init(void)
 	r = configfs_register_subsystem(&ovl_subsys);
 	if (r) {
 		pr_err("cannot register configfs subsystem device-tree: %d\n", r);
+		mutex_lock(&ovl_lock);
+		ovl_port_exit();
+		mutex_unlock(&ovl_lock);
 		return r;
 	}
 	pr_info("configfs overlay interface device-tree/overlays ready (base labels %s)\n",
@@ -429,7 +426,11 @@ static int __init ovl_init(void)
 
 static void __exit ovl_exit(void)
 {
-	configfs_unregister_subsystem(&ovl_subsys);
+	if (interface)
+		configfs_unregister_subsystem(&ovl_subsys);
+	mutex_lock(&ovl_lock);
+	ovl_port_exit();
+	mutex_unlock(&ovl_lock);
 }
 
 module_init(ovl_init);

@@ -5,8 +5,9 @@
  * unflattens an overlay (header, block bounds, a well-formed structure) and
  * collects what the stand-in needs: fragment targets, the labels the overlay
  * needs from the live tree (__fixups__), the labels it defines (__symbols__),
- * and whether it adds the accelerator's node. Every offset read from the blob
- * is checked against the blob's size before use.
+ * and which fragments set status = "okay" on their target (so that the stand-in
+ * knows when the PCIe x1 port is enabled). Every offset read from the blob is
+ * checked against the blob's size before use.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -98,21 +99,6 @@ static int check_header(const u8 *blob, size_t size, char *why, size_t why_size)
 	return 0;
 }
 
-static bool has_string(const char *list, u32 len, const char *want)
-{
-	size_t n = strlen(want) + 1;
-	u32 off = 0;
-
-	while (off < len) {
-		size_t item = strnlen(list + off, len - off);
-
-		if (off + item < len && item + 1 == n && memcmp(list + off, want, n) == 0)
-			return true;
-		off += item + 1;
-	}
-	return false;
-}
-
 static int copy_label(char *dst, const char *src, size_t len, struct ovl_walk *w)
 {
 	if (len == 0 || len >= OVL_LABEL_MAX)
@@ -199,6 +185,12 @@ static bool in_node(const struct ovl_walk *w, const char *path)
 	return strcmp(w->path, path) == 0;
 }
 
+/* The values the kernel takes for an enabled node (of_device_is_available). */
+static bool enables(const u8 *val, u32 len)
+{
+	return (len == 5 && memcmp(val, "okay", 5) == 0) || (len == 3 && memcmp(val, "ok", 3) == 0);
+}
+
 static int on_prop(struct ovl_walk *w, const char *name, const u8 *val, u32 len)
 {
 	struct ovl_fragment *f;
@@ -211,9 +203,13 @@ static int on_prop(struct ovl_walk *w, const char *name, const u8 *val, u32 len)
 				    OVL_MAX_LABELS);
 		return copy_label(w->info->symbol[w->info->n_symbols++], name, strlen(name), w);
 	}
-	if (w->depth >= 4 && strcmp(name, "compatible") == 0 && strstr(w->path, "/__overlay__") &&
-	    has_string((const char *)val, len, OVL_METIS_COMPATIBLE))
-		w->info->metis = true;
+	if (w->depth == 3 && strcmp(name, "status") == 0 && enables(val, len) &&
+	    strcmp(w->path + w->path_len[2], "/__overlay__") == 0) {
+		f = current_fragment(w);
+		if (f)
+			f->enables = true;
+		return 0;
+	}
 	if (w->depth != 2)
 		return 0;
 	f = current_fragment(w);
@@ -344,6 +340,7 @@ static int walk(struct ovl_walk *w)
 static void map_targets(struct ovl_walk *w)
 {
 	struct ovl_info *info = w->info;
+	struct ovl_fragment *f;
 	unsigned int i, j;
 
 	for (i = 0; i < w->n_targets; i++)
@@ -351,6 +348,12 @@ static void map_targets(struct ovl_walk *w)
 			if (strcmp(info->fragment[j].node, w->targets[i].node) == 0)
 				strscpy(info->fragment[j].target_label, w->targets[i].label,
 					sizeof(info->fragment[j].target_label));
+	for (j = 0; j < info->n_fragments; j++) {
+		f = &info->fragment[j];
+		if (f->has_overlay && f->enables && f->target_label[0] &&
+		    ovl_label_in_list(OVL_PORT_LABELS, f->target_label))
+			info->port = true;
+	}
 }
 
 int ovl_fdt_parse(const void *blob, size_t size, struct ovl_info *info, char *why,

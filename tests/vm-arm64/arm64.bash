@@ -7,19 +7,24 @@
 # cross-built: dracut runs on the host against an arm64 system root (Debian
 # packages unpacked by mmdebstrap, the project installed into it with
 # `make install DESTDIR=`), and resolves the arm64 libraries through qemu-user.
-# The stand-in hardware (tests/kmod, tests/kmod/standin) is cross-compiled
-# against Debian's arm64 headers; the test dracut module and the root's init are
-# those of the x86 boots (tests/vm).
+# The stand-in hardware (tests/kmod) is cross-compiled against Debian's arm64
+# headers; the card is QEMU's edu device, as in the x86 boots, whose test dracut
+# module, root init and card setup (tests/vm/cards.bash) it shares. The
+# administrator's hardware-ids and rules are in the system root's /etc, where
+# 95rpi-hardware takes them from.
 #
 #   a64_prepare DIR     kernel, modules, system root, image and root file system
 #                       under DIR and the cache; sets A64_KERNEL A64_IMG A64_ROOTFS
-#   a64_boot NAME "CMDLINE"
-#                       one bounded boot; the console goes to $A64_OUT/NAME.log
+#   a64_boot NAME "CMDLINE" [CARDS]
+#                       one bounded boot with CARDS (1) edu devices; the console
+#                       goes to $A64_OUT/NAME.log
 #
 # Needs BUILD_DIR (the arm64 build: build/aarch64) and REPO.
 
 # shellcheck source=../lib/kernel.bash
 . "$REPO/tests/lib/kernel.bash"
+# shellcheck source=../vm/cards.bash
+. "$REPO/tests/vm/cards.bash"
 
 A64_CACHE=$RPI_HW_CACHE/vm-arm64
 A64_OUT=${RPI_HW_VM_OUT:-$BUILD_DIR/vm-arm64}
@@ -77,30 +82,21 @@ _a64_kernel() {
 
 # The test modules, cross-compiled; A64_KO is their directory. Keyed by sources.
 _a64_kmods() {
-	local key out d
+	local key out
 	key=$( (cd "$REPO/tests/kmod" && find . -type f -print0 | sort -z | xargs -0 sha256sum
 		echo "$KERNEL_DEBVER") | sha256sum | cut -c1-16)
 	out=$A64_CACHE/kmod/$A64_ABI-$key
 	A64_KO=$out/ko
 	[[ -f $out/.done ]] && return 0
 	rm -rf "$out"
-	mkdir -p "$out/ko"
-	for d in kmod kmod/standin; do
-		# The stand-ins may live in tests/kmod itself, as the x86 boots allow.
-		[[ -d $REPO/tests/$d ]] || continue
-		mkdir -p "$out/src/$d"
-		find "$REPO/tests/$d" -maxdepth 1 -type f -exec cp {} "$out/src/$d/" \;
-		if ! make -s -C "$A64_HEADERS" M="$out/src/$d" ARCH=arm64 CROSS_COMPILE="$A64_CROSS" \
-			modules >"$out/build-${d//\//-}.log" 2>&1; then
-			cat "$out/build-${d//\//-}.log" >&2
-			a64_die "cross-building tests/$d against $A64_HEADERS failed" || return
-		fi
-	done
-	# The stand-ins replace the plain test modules of the same name.
-	cp "$out/src/kmod"/*.ko "$out/ko/" || return
-	if [[ -d $out/src/kmod/standin ]]; then
-		cp "$out/src/kmod/standin"/*.ko "$out/ko/" || return
+	mkdir -p "$out/ko" "$out/src"
+	find "$REPO/tests/kmod" -maxdepth 1 -type f -exec cp {} "$out/src/" \;
+	if ! make -s -C "$A64_HEADERS" M="$out/src" ARCH=arm64 CROSS_COMPILE="$A64_CROSS" \
+		modules >"$out/build.log" 2>&1; then
+		cat "$out/build.log" >&2
+		a64_die "cross-building tests/kmod against $A64_HEADERS failed" || return
 	fi
+	cp "$out/src"/*.ko "$out/ko/" || return
 	touch "$out/.done"
 }
 
@@ -176,23 +172,31 @@ _a64_ldd() {
 }
 
 # The system root of this run: the base (hard links), the project installed
-# into it from the arm64 build, the overlays where the Pi firmware keeps them,
-# the test configuration, and the kernel's modules with the test modules.
+# into it from the arm64 build (its configuration and its Metis overlay among
+# it), the Cruiser overlay's stand-in where the Pi firmware keeps overlays, the
+# administrator's hardware-ids with the edu card, and the kernel's modules with
+# the test modules.
 _a64_sysroot() {
-	local sr=$1 mods n
+	local sr=$1 mods conf
 	rm -rf "$sr"
 	# Hard links where the cache shares the file system; the run only replaces files.
 	cp -al "$A64_BASE" "$sr" 2>/dev/null || cp -a "$A64_BASE" "$sr" || return
 	make -s -C "$REPO" CROSS="$A64_CROSS" B="$BUILD_DIR" DESTDIR="$sr" install >"$sr.install.log" 2>&1 ||
 		{ cat "$sr.install.log" >&2; a64_die "make install into the system root failed"; return; }
+	[[ -f $sr/usr/lib/rpi-hardware/overlays/axelera-metis.dtbo ]] ||
+		a64_die "make install put no axelera-metis.dtbo in /usr/lib/rpi-hardware/overlays" || return
 	mkdir -p "$sr/boot/firmware/overlays"
-	for n in exaviz-cruiser axelera-metis; do
-		dtc -q -@ -I dts -O dtb -o "$sr/boot/firmware/overlays/$n.dtbo" \
-			"$REPO/tests/slammer/fixtures/$n.dts" || a64_die "dtc failed on $n.dts" || return
-	done
-	rm -f "$sr/etc/rpi-hardware.conf"
-	printf '%s\n' '# emulated arm64 boot (tests/vm-arm64)' 'overlays=exaviz-cruiser,axelera-metis' \
-		'modules=axdevice,rp1_uart,rp1_pci' 'timeout=5' >"$sr/etc/rpi-hardware.conf"
+	dtc -q -@ -I dts -O dtb -o "$sr/boot/firmware/overlays/cruiser-raspberrypi-cm5.dtbo" \
+		"$REPO/tests/slammer/fixtures/cruiser-raspberrypi-cm5.dts" ||
+		a64_die "dtc failed on cruiser-raspberrypi-cm5.dts" || return
+	# The installed configuration, the product's defaults, with a shorter wait.
+	conf=$sr/etc/rpi-hardware.conf
+	[[ -f $conf ]] || a64_die "make install put no /etc/rpi-hardware.conf" || return
+	sed '/^timeout=/d' "$conf" >"$conf.new" && rm -f "$conf" &&
+		printf '%s\n' '# emulated arm64 boot (tests/vm-arm64): the wait shortened' 'timeout=5' >>"$conf.new" &&
+		mv "$conf.new" "$conf" || return
+	rm -f "$sr/etc/rpi-hardware/hardware-ids" "$sr/etc/udev/rules.d/65-rpi-hardware.rules"
+	vm_admin_etc "$sr/etc" || return
 	mods=$sr/lib/modules/$A64_ABI
 	mkdir -p "${mods%/*}"
 	cp -al "$A64_KROOT/lib/modules/$A64_ABI" "$mods" 2>/dev/null ||
@@ -246,8 +250,12 @@ _a64_rootfs() {
 	done
 	install -m 0755 "$REPO/tests/vm/rootfs/init" "$st/sbin/init"
 	install -m 0755 "$BUILD_DIR/overlay-slammer" "$st/usr/sbin/overlay-slammer"
-	cp "$sr/boot/firmware/overlays"/*.dtbo "$st/boot/firmware/overlays/"
+	cp "$sr/boot/firmware/overlays"/*.dtbo "$sr/usr/lib/rpi-hardware/overlays/axelera-metis.dtbo" \
+		"$st/boot/firmware/overlays/"
 	cp "$sr/etc/rpi-hardware.conf" "$st/etc/"
+	mkdir -p "$st/usr/lib/rpi-hardware"
+	cp "$sr/usr/lib/rpi-hardware/hardware-ids" "$st/usr/lib/rpi-hardware/"
+	cp -r "$sr/etc/rpi-hardware" "$st/etc/"
 	printf '%s\n' 'NAME="rpi-hardware arm64 test root"' 'ID=rpihw-vmtest' >"$st/etc/os-release"
 	kdir=$st/lib/modules/$A64_ABI
 	mkdir -p "$kdir"
@@ -284,15 +292,16 @@ a64_timeout() {
 }
 
 a64_boot() {
-	local name=$1 cmdline="$A64_CMDLINE $2" log t0 rc
+	local name=$1 cmdline="$A64_CMDLINE $2" log t0 rc cards=()
 	log=$A64_OUT/$name.log
 	rm -f "$log"
+	mapfile -t cards < <(vm_cards_qemu "${3:-1}")
 	t0=$(date +%s%N)
 	timeout -k 5 "$(a64_timeout)" qemu-system-aarch64 -M virt -cpu cortex-a72 -smp 2 -m 768 \
 		-accel tcg,thread=multi -nodefaults -no-user-config -display none -monitor none \
 		-no-reboot -serial "file:$log" -kernel "$A64_KERNEL" -initrd "$A64_IMG" \
 		-append "$cmdline" -drive "file=$A64_ROOTFS,format=raw,if=virtio,snapshot=on" \
-		</dev/null >"$A64_OUT/$name.qemu" 2>&1
+		"${cards[@]}" </dev/null >"$A64_OUT/$name.qemu" 2>&1
 	rc=$?
 	awk -v rc="$rc" -v ns="$(($(date +%s%N) - t0))" \
 		'BEGIN { printf "qemu=%d seconds=%.1f\n", rc, ns / 1e9 }' >"$A64_OUT/$name.result"

@@ -7,6 +7,10 @@
 # /axi (the labels the Cruiser and Metis overlays target), the overlays merged in
 # by `overlay-slammer merge`. In the initramfs the helper finds the overlays in
 # the live tree. The same boot with the unmerged tree names what is missing.
+# And a firmware boot: the Cruiser overlay in the tree already, as Raspberry Pi
+# firmware applies config.txt's dtoverlay= lines before Linux starts, with the
+# configfs interface there and the card (QEMU's edu) behind the x1 port: the
+# helper leaves the Cruiser overlay alone and applies only the Metis overlay.
 # Harness: arm64.bash (image, kernel, root file system).
 
 # The virt machine as a64_boot starts it: the dumped tree must describe the same.
@@ -26,9 +30,13 @@ setup_file() {
 	a64_prepare "$BATS_FILE_TMPDIR/a64" || return 1
 	mkdir -p "$d"
 	make_trees "$d" "$native" || return 1
-	boot_dtb merged "$d/merged.dtb"
-	boot_dtb unmerged "$d/base.dtb"
-	echo "# arm64 -dtb boots: merged $(cat "$A64_OUT/merged.result"), unmerged $(cat "$A64_OUT/unmerged.result")" >&3
+	# Two at once: each has two vCPUs, the machine two cores.
+	boot_dtb merged "$d/merged.dtb" rpihw_test.iface=0 0 &
+	boot_dtb unmerged "$d/base.dtb" rpihw_test.iface=0 0 &
+	wait
+	boot_dtb firmware "$d/firmware.dtb" "rpihw_test.root=twice" 1
+	echo "# arm64 -dtb boots: merged $(cat "$A64_OUT/merged.result"), unmerged $(cat "$A64_OUT/unmerged.result")," \
+		"firmware $(cat "$A64_OUT/firmware.result")" >&3
 	export A64_OUT
 }
 
@@ -36,10 +44,12 @@ setup() {
 	[[ -z ${A64_SKIP:-} ]] || skip "$A64_SKIP"
 }
 
-# QEMU's virt tree with a CM5-like /axi added (compiled with __symbols__), and
-# that base with the image's two overlays merged in.
+# QEMU's virt tree with a CM5-like /axi added (compiled with __symbols__), that
+# base with the image's two overlays merged in (the Cruiser's stand-in and the
+# product's Metis overlay), and the base with the Cruiser's only, as the firmware
+# hands it over after dtoverlay=cruiser-raspberrypi-cm5.
 make_trees() {
-	local d=$1 native=$2 n
+	local d=$1 native=$2
 	qemu-system-aarch64 "${MACHINE[@]}" -machine dumpdtb="$d/virt.dtb" -nodefaults \
 		-display none >"$d/dump.log" 2>&1 || { cat "$d/dump.log" >&2; return 1; }
 	{
@@ -48,22 +58,25 @@ make_trees() {
 			sed -e '/compatible = "raspberrypi/d' -e '/^\tmodel/d' -e '/#address-cells\|#size-cells/d'
 	} >"$d/base.dts"
 	dtc -q -@ -I dts -O dtb -o "$d/base.dtb" "$d/base.dts" || return 1
-	for n in exaviz-cruiser axelera-metis; do
-		dtc -q -@ -I dts -O dtb -o "$d/$n.dtbo" "$REPO/tests/slammer/fixtures/$n.dts" || return 1
-	done
-	"$native" merge --base "$d/base.dtb" -o "$d/merged.dtb" "$d/exaviz-cruiser.dtbo" \
-		"$d/axelera-metis.dtbo"
+	dtc -q -@ -I dts -O dtb -o "$d/cruiser-raspberrypi-cm5.dtbo" \
+		"$REPO/tests/slammer/fixtures/cruiser-raspberrypi-cm5.dts" || return 1
+	dtc -q -@ -I dts -O dtb -o "$d/axelera-metis.dtbo" "$REPO/overlays/axelera-metis.dts" || return 1
+	"$native" merge --base "$d/base.dtb" -o "$d/merged.dtb" "$d/cruiser-raspberrypi-cm5.dtbo" \
+		"$d/axelera-metis.dtbo" &&
+		"$native" merge --base "$d/base.dtb" -o "$d/firmware.dtb" "$d/cruiser-raspberrypi-cm5.dtbo"
 }
 
-# a64_boot with the device tree given: one bounded boot, the console in NAME.log.
+# boot_dtb NAME DTB CMDLINE CARDS: a64_boot with the device tree given and CARDS
+# edu devices; one bounded boot, the console in NAME.log.
 boot_dtb() {
-	local name=$1 dtb=$2 log=$A64_OUT/$1.log rc
+	local name=$1 dtb=$2 log=$A64_OUT/$1.log rc cards=()
 	rm -f "$log"
+	mapfile -t cards < <(vm_cards_qemu "$4")
 	timeout -k 5 "$(a64_timeout)" qemu-system-aarch64 "${MACHINE[@]}" -dtb "$dtb" \
 		-accel tcg,thread=multi -nodefaults -no-user-config -display none -monitor none \
 		-no-reboot -serial "file:$log" -kernel "$A64_KERNEL" -initrd "$A64_IMG" \
-		-append "$A64_CMDLINE rd.shell=0 rd.emergency=poweroff rpihw_test.iface=0" \
-		-drive "file=$A64_ROOTFS,format=raw,if=virtio,snapshot=on" \
+		-append "$A64_CMDLINE rd.shell=0 rd.emergency=poweroff $3" \
+		-drive "file=$A64_ROOTFS,format=raw,if=virtio,snapshot=on" "${cards[@]}" \
 		</dev/null >"$A64_OUT/$name.qemu" 2>&1
 	rc=$?
 	echo "qemu=$rc" >"$A64_OUT/$name.result"
@@ -84,7 +97,7 @@ has() {
 
 @test "arm64 -dtb merged: no configfs interface, both overlays in effect through the merged DTB" {
 	has merged '^rpihw-vmtest: interface: left out \(rpihw_test.iface=0\)'
-	has merged '^overlay-slammer: overlay exaviz-cruiser: merged DTB in effect'
+	has merged '^overlay-slammer: overlay cruiser-raspberrypi-cm5: merged DTB in effect'
 	has merged '^overlay-slammer: overlay axelera-metis: merged DTB in effect'
 	has merged '^overlay-slammer: overlays: 2 of 2 in effect through the merged DTB'
 	has merged '^rpihw-vmtest: root: init running'
@@ -94,8 +107,29 @@ has() {
 }
 
 @test "arm64 -dtb unmerged: what is missing, and the boot goes on" {
-	has unmerged "^overlay-slammer: overlay exaviz-cruiser: not in effect: /axi/pcie@1000110000/status differs"
-	has unmerged "^overlay-slammer: overlay axelera-metis: not in effect: label 'cruiser_m2' missing from __symbols__"
+	has unmerged "^overlay-slammer: overlay cruiser-raspberrypi-cm5: not in effect: /axi/rp1/serial@38000/status differs"
+	has unmerged "^overlay-slammer: overlay axelera-metis: not in effect: /axi/pcie@1000110000/status differs"
 	has unmerged '^overlay-slammer: this kernel has no configfs overlay interface .*lacks overlays named above'
 	has unmerged '^rpihw-vmtest: root: init running'
+}
+
+@test "arm64 firmware boot: the Cruiser overlay in the booted tree is not applied again, the Metis overlay brings the card" {
+	has firmware "^overlay-slammer: overlay cruiser-raspberrypi-cm5: in effect, applied before Linux started"
+	run klog firmware
+	[[ $output != *"rpihw_overlays: overlay cruiser-raspberrypi-cm5 applied"* ]]
+	has firmware '^rpihw_overlays: overlay axelera-metis applied'
+	has firmware '^rpihw_overlays: PCIe x1 port up \(overlay axelera-metis\): card 0000:00:04\.0 \[1234:11e8\] found'
+	has firmware '^metis: metis-0:0:4 created for 0000:00:04\.0 \(axl\)'
+	has firmware '^rpihw-vmtest: pre-mount: axelera0=metis-0:0:4 sysroot=unmounted'
+	has firmware '^rpihw-vmtest: root: configfs items: axelera-metis=applied$'
+	# Run again after switch_root, the Cruiser overlay is still left alone.
+	has firmware '^rpihw-vmtest: root: twice: apply=0 boot=0 changes=1->1 status=same$'
+}
+
+@test "arm64 -dtb boots: no kernel warning, oops or panic" {
+	local b
+	for b in merged unmerged firmware; do
+		run bash -c "tr -d '\r' <'$A64_OUT/$b.log' | grep -E 'WARNING: CPU|BUG:|Oops|Internal error|Kernel panic'"
+		[ "$status" -eq 1 ] || { echo "boot $b: $output"; return 1; }
+	done
 }

@@ -17,7 +17,7 @@
 # manifest check the fourth.
 #
 #   vm_fault_image SRC DST   DST is SRC with the broken overlays and the manifest
-#                            that lists them; needs vm_prepare's workspace ($DW)
+#                            that lists them; needs vm_prepare's settings
 
 _vm_fault_notoverlay() {
 	printf '%s\n' '/dts-v1/;' '/ {' \
@@ -43,8 +43,8 @@ vm_fault_image() {
 	local src=$1 img=$2 work=$2.d ovl=usr/lib/rpi-hardware/overlays size wrong
 	rm -rf "$work"
 	mkdir -p "$work/$ovl"
-	size=$(stat -c %s "$DW/overlays/axelera-metis.dtbo")
-	head -c $((size - 16)) "$DW/overlays/axelera-metis.dtbo" >"$work/$ovl/f-truncated.dtbo"
+	size=$(stat -c %s "$VM_METIS_DTBO")
+	head -c $((size - 16)) "$VM_METIS_DTBO" >"$work/$ovl/f-truncated.dtbo"
 	_vm_fault_notoverlay "$work/$ovl/f-notoverlay.dtbo" || vm_die "dtc failed on the non-overlay tree" || return
 	_vm_fault_oversize "$work/$ovl/f-oversize.dtbo" || vm_die "dtc failed on the oversize overlay" || return
 	(($(stat -c %s "$work/$ovl/f-oversize.dtbo") > 1024 * 1024)) ||

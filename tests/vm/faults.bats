@@ -21,7 +21,7 @@ WAIT_SLACK=1
 
 # fault | what it adds to the kernel command line (both modes)
 faults() {
-	local ovl=rd.rpi_hw.overlays=exaviz-cruiser
+	local ovl=rd.rpi_hw.overlays=cruiser-raspberrypi-cm5
 	cat <<-EOF
 		truncated|$ovl,f-truncated,axelera-metis
 		notoverlay|$ovl,f-notoverlay,axelera-metis
@@ -29,8 +29,8 @@ faults() {
 		checksum|$ovl,f-checksum,axelera-metis
 		stale|rpihw_test.stale=axelera-metis
 		noconfigfs|module_blacklist=configfs
-		modfail|rd.rpi_hw.modules=axdevice,rpihw_initfail,rp1_uart,rp1_pci
-		nodevice|rd.rpi_hw.modules=rp1_uart,rp1_pci
+		modfail|rd.rpi_hw.modules=metis,rpihw_initfail,rp1_pci
+		nodevice|rd.rpi_hw.modules=rp1_pci module_blacklist=metis
 		kmsgro|rpihw_test.kmsg=ro
 	EOF
 }
@@ -124,10 +124,10 @@ shell_items() {
 }
 
 device_ok() {
-	has "$1" '^rpihw-vmtest: pre-mount: axelera0=accel0 sysroot=unmounted' "/dev/axelera0 before the root mounts"
+	has "$1" '^rpihw-vmtest: pre-mount: axelera0=metis-0:0:4 sysroot=unmounted' "/dev/axelera0 before the root mounts"
 }
 
-BOTH='axelera-metis=applied exaviz-cruiser=applied'
+BOTH='axelera-metis=applied cruiser-raspberrypi-cm5=applied'
 
 # The bounded wait: from the hook starting it to the hook seeing it fail takes
 # the timeout, not less and at most the slack more.
@@ -155,7 +155,8 @@ wait_bounded() {
 	reason fault-truncated-strict '^overlay-slammer: overlay f-truncated: .* is not a valid overlay: truncated'
 	stopped fault-truncated-strict 'overlay-slammer boot failed: a step failed'
 	lacks fault-truncated-strict '^rpihw_overlays: overlay axelera-metis' "an overlay tried after the failure"
-	shell_items fault-truncated-strict 'exaviz-cruiser=applied'
+	lacks fault-truncated-strict '^rpihw_overlays: PCIe x1 port up' "the port up without the Metis overlay"
+	shell_items fault-truncated-strict 'cruiser-raspberrypi-cm5=applied'
 }
 
 @test "dtbo of a non-overlay tree, default: refused in one line before the kernel, no item, root reached" {
@@ -170,7 +171,7 @@ wait_bounded() {
 @test "dtbo of a non-overlay tree, strict: emergency shell with the reason, no item" {
 	reason fault-notoverlay-strict '^overlay-slammer: overlay f-notoverlay: .* is not a valid overlay: not an overlay'
 	stopped fault-notoverlay-strict 'overlay-slammer boot failed: a step failed'
-	shell_items fault-notoverlay-strict 'exaviz-cruiser=applied'
+	shell_items fault-notoverlay-strict 'cruiser-raspberrypi-cm5=applied'
 }
 
 @test "oversize dtbo, default: refused by its size in one line, no item, root reached" {
@@ -184,7 +185,7 @@ wait_bounded() {
 @test "oversize dtbo, strict: emergency shell with the reason, no item" {
 	reason fault-oversize-strict "^overlay-slammer: overlay f-oversize: .* is larger than the kernel's 1 MiB limit"
 	stopped fault-oversize-strict 'overlay-slammer boot failed: a step failed'
-	shell_items fault-oversize-strict 'exaviz-cruiser=applied'
+	shell_items fault-oversize-strict 'cruiser-raspberrypi-cm5=applied'
 }
 
 @test "manifest checksum mismatch, default: refused in one line before the kernel, no item, root reached" {
@@ -199,7 +200,7 @@ wait_bounded() {
 @test "manifest checksum mismatch, strict: emergency shell with the reason, no item" {
 	reason fault-checksum-strict '^overlay-slammer: overlay f-checksum: checksum mismatch'
 	stopped fault-checksum-strict 'overlay-slammer boot failed: a step failed'
-	shell_items fault-checksum-strict 'exaviz-cruiser=applied'
+	shell_items fault-checksum-strict 'cruiser-raspberrypi-cm5=applied'
 }
 
 # --- the running system -----------------------------------------------------
@@ -252,12 +253,16 @@ wait_bounded() {
 @test "module present but failing to load, strict: emergency shell with the reason, nothing after it" {
 	reason fault-modfail-strict '^overlay-slammer: module rpihw_initfail: the kernel refused it: '
 	stopped fault-modfail-strict 'overlay-slammer boot failed: a step failed'
-	lacks fault-modfail-strict '^overlay-slammer: loaded module rp1_uart' "a module loaded after the failure"
+	lacks fault-modfail-strict '^overlay-slammer: loaded module rp1_pci' "a module loaded after the failure"
 	lacks fault-modfail-strict '^rpihw_overlays: overlay' "an overlay applied after the failure"
 	shell_items fault-modfail-strict none
 }
 
 @test "device never appearing, default: the wait ends at the timeout, not later; one line; root reached" {
+	has fault-nodevice '^rpihw_overlays: PCIe x1 port up \(overlay axelera-metis\): card 0000:00:04\.0 \[1234:11e8\] found' \
+		"the card on the bus"
+	has fault-nodevice '^Module metis is blacklisted' "udev's load of the driver refused (module_blacklist=metis)"
+	lacks fault-nodevice '^metis: metis-' "a driver binding the card"
 	wait_bounded fault-nodevice
 	reason fault-nodevice "^overlay-slammer: /dev/axelera0 did not appear within $WAIT_TIMEOUT s"
 	booted_on fault-nodevice "overlay-slammer wait-device failed: /dev/axelera0 did not appear within $WAIT_TIMEOUT s"
@@ -279,7 +284,7 @@ wait_bounded() {
 		"/dev/kmsg refusing writes while the helper ran"
 	! klog_initramfs fault-kmsgro | grep -qE '^overlay-slammer: ' ||
 		fail_boot fault-kmsgro "the helper's lines reached the kernel log although /dev/kmsg was read-only"
-	plain_has fault-kmsgro 'overlay-slammer: applied overlay exaviz-cruiser ' "the helper's line on stderr"
+	plain_has fault-kmsgro 'overlay-slammer: applied overlay cruiser-raspberrypi-cm5 ' "the helper's line on stderr"
 	plain_has fault-kmsgro 'overlay-slammer: applied overlay axelera-metis ' "the helper's line on stderr"
 	plain_has fault-kmsgro 'overlay-slammer: /dev/axelera0 present after ' "the wait's line on stderr"
 	has fault-kmsgro '^rpihw_overlays: overlay axelera-metis applied' "the kernel applying the Metis overlay"

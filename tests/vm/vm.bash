@@ -3,18 +3,21 @@
 #
 # Emulated boots: Debian's kernel boots a dracut image built by the real dracut
 # with 95rpi-hardware from the working tree, in QEMU, with test-only kernel
-# modules standing in for the hardware (tests/kmod/standin). See docs/testing.md.
+# modules standing in for the hardware (tests/kmod): the configfs overlay
+# interface with the PCIe x1 port behind it, and Axelera's driver, which binds
+# to a real PCI device of the emulated machine (QEMU's edu). See docs/testing.md.
 #
 #   vm_prepare DIR      everything a boot needs, under DIR (per run) and the cache:
-#                       kernel, stand-in modules, module trees, overlays, root
-#                       filesystem, and the images (VM_IMG_CLASSIC, _SYSTEMD,
-#                       _FAULTY, _NOMOD)
+#                       kernel, stand-in modules, module trees, overlays, the
+#                       administrator's hardware-ids, root filesystem, and the
+#                       images (VM_IMG_CLASSIC, _SYSTEMD, _FAULTY, _NOMOD)
 #   vm_accel            picks KVM or TCG (RPI_HW_ACCEL=auto|kvm|tcg): VM_ACCEL,
 #                       VM_ACCEL_NOTE
 #   vm_boot NAME IMAGE "CMDLINE" [PATTERN INPUT]...
 #                       one bounded boot; the serial console goes to
 #                       $VM_OUT/NAME.log. Each PATTERN (grep -E) awaited on the
-#                       console is answered by typing INPUT
+#                       console is answered by typing INPUT. VM_CARDS (1) edu
+#                       devices stand for Metis cards, at slots 4, 5, ...
 #   vm_timeline LOG     the boot's timeline, from kernel timestamps
 #
 # Settings: RPI_HW_ACCEL (auto), RPI_HW_VM_TIMEOUT (hard limit per boot, seconds),
@@ -22,12 +25,15 @@
 
 # shellcheck source-path=SCRIPTDIR source=../lib/dracut.bash
 . "${BASH_SOURCE[0]%/*}/../lib/dracut.bash"
+# shellcheck source-path=SCRIPTDIR source=cards.bash
+. "${BASH_SOURCE[0]%/*}/cards.bash"
 
 VM_SRC=$REPO/tests/vm
 VM_CACHE=$RPI_HW_CACHE/vm
 VM_OUT=${RPI_HW_VM_OUT:-$BUILD_DIR/vm}
 VM_FIXTURES=$REPO/tests/slammer/fixtures
-VM_STANDIN_SRC=$REPO/tests/kmod/standin
+# The product's own Metis overlay, as make builds it.
+VM_METIS_DTBO=$BUILD_DIR/overlays/axelera-metis.dtbo
 
 # Kernel command line of every boot: serial console with timestamps, the test
 # root on virtio (no fsck: it is not what the boots test), and no reboot loop
@@ -48,39 +54,11 @@ vm_die() {
 	return 1
 }
 
-# The stand-in modules built against the headers, cached by their sources.
-_vm_standin_build() {
-	local key out
-	if [[ ! -d $VM_STANDIN_SRC ]]; then
-		# Merged into tests/kmod: kernel.bash built them with the others.
-		VM_STANDIN_KO=$KMOD_DIR
-		[[ -f $VM_STANDIN_KO/rpihw_overlays.ko ]] ||
-			vm_die "no rpihw_overlays.ko in $KMOD_DIR"
-		return
-	fi
-	key=$( (cd "$VM_STANDIN_SRC" && find . -type f -print0 | sort -z | xargs -0 sha256sum
-		echo "$KERNEL_DEBVER") | sha256sum | cut -c1-16)
-	out=$VM_CACHE/standin/$KERNEL_ABI-$key
-	VM_STANDIN_KO=$out/ko
-	[[ -f $out/.done ]] && return 0
-	vm_progress "building the stand-in kernel modules against $KERNEL_HEADERS"
-	rm -rf "$out"
-	mkdir -p "$out/src" "$out/ko"
-	cp -r "$VM_STANDIN_SRC"/. "$out/src/"
-	if ! make -s -C "$KERNEL_HEADERS" M="$out/src" modules >"$out/build.log" 2>&1; then
-		cat "$out/build.log" >&2
-		vm_die "building tests/kmod/standin against $KERNEL_HEADERS failed"
-		return
-	fi
-	cp "$out/src"/*.ko "$out/ko/"
-	touch "$out/.done"
-}
-
 # vm_tree VARIANT [MODULE-TO-LEAVE-OUT]: a cached module tree, Debian's modules
 # plus the test modules; prints its root.
 _vm_tree() {
 	local variant=$1 without=${2:-} root key m mods=()
-	key=$(printf '%s\n' tree-2 "$KMOD_DIR" "$VM_STANDIN_KO" | sha256sum | cut -c1-16)
+	key=$(printf '%s\n' tree-3 "$KMOD_DIR" | sha256sum | cut -c1-16)
 	root=$VM_CACHE/trees/$KERNEL_ABI-$key-$variant
 	{
 		flock 9
@@ -91,11 +69,6 @@ _vm_tree() {
 				[[ $m == "$without.ko" ]] || mods+=("${m%.ko}")
 			done
 			kernel_tree "$root" "$KERNEL_ABI" "${mods[@]}" >&2 || exit 1
-			# The stand-ins replace test modules of the same name.
-			for m in "$VM_STANDIN_KO"/*.ko; do
-				[[ ${m##*/} == "$without.ko" ]] || cp "$m" "$root/lib/modules/$KERNEL_ABI/extra/"
-			done
-			depmod -b "$root" "$KERNEL_ABI" || exit 1
 			touch "$root/.done"
 		fi
 	} 9>"$VM_CACHE/.trees.lock" || return 1
@@ -121,11 +94,13 @@ _vm_kernel() {
 	VM_KERNEL=$out
 }
 
-# The Cruiser and Metis overlays: the helper's test fixtures, compiled.
+# The stand-in of Exaviz's Cruiser overlay and the PoE port overlay that needs a
+# label only the Cruiser's defines: the helper's test fixtures, compiled. The
+# Metis overlay is the product's own ($VM_METIS_DTBO).
 _vm_overlays() {
 	local dir=$1 n
 	mkdir -p "$dir"
-	for n in exaviz-cruiser axelera-metis; do
+	for n in cruiser-raspberrypi-cm5 cruiser-poe-port; do
 		dtc -q -@ -I dts -O dtb -o "$dir/$n.dtbo" "$VM_FIXTURES/$n.dts" ||
 			vm_die "dtc failed on $VM_FIXTURES/$n.dts" || return
 	done
@@ -146,8 +121,9 @@ _vm_peek32() {
 _vm_blobs() {
 	local dir=$1 ovl=$2 size
 	mkdir -p "$dir"
-	cp "$ovl/exaviz-cruiser.dtbo" "$dir/cruiser.dtbo"
-	cp "$ovl/axelera-metis.dtbo" "$dir/metis.dtbo"
+	cp "$ovl/cruiser-raspberrypi-cm5.dtbo" "$dir/cruiser.dtbo"
+	cp "$ovl/cruiser-poe-port.dtbo" "$dir/poe-port.dtbo"
+	cp "$VM_METIS_DTBO" "$dir/metis.dtbo"
 	size=$(stat -c %s "$dir/metis.dtbo")
 	cp "$dir/metis.dtbo" "$dir/bad-magic.dtbo"
 	_vm_poke32 "$dir/bad-magic.dtbo" 0 $((0xd00dfeee))
@@ -163,10 +139,10 @@ _vm_blobs() {
 # helper reads. Boots write to a throw-away copy (QEMU's snapshot mode), so
 # boots running at once share it and every boot starts from the same state.
 _vm_rootfs() {
-	local img=$1 tree=$2 ovl=$3 blobs=$4 st=$1.d a kdir
+	local img=$1 tree=$2 ovl=$3 blobs=$4 etc=$5 st=$1.d a kdir
 	rm -rf "$st"
 	mkdir -p "$st"/{bin,sbin,etc,proc,sys,dev,run,tmp,usr/sbin,usr/lib/rpihw-vmtest} \
-		"$st/boot/firmware/overlays" "$st/lib/firmware/rpihw-vmtest"
+		"$st/boot/firmware/overlays" "$st/lib/firmware/rpihw-vmtest" "$st/usr/lib/rpi-hardware"
 	cp /bin/busybox "$st/bin/busybox"
 	for a in $(/bin/busybox --list); do
 		[[ $a == busybox ]] || ln -sf busybox "$st/bin/$a"
@@ -174,16 +150,16 @@ _vm_rootfs() {
 	install -m 0755 "$VM_SRC/rootfs/init" "$st/sbin/init"
 	install -m 0755 "$VM_SRC/rootfs/selftest" "$st/usr/lib/rpihw-vmtest/selftest"
 	install -m 0755 "$BUILD_DIR/overlay-slammer" "$st/usr/sbin/overlay-slammer"
-	cp "$ovl"/*.dtbo "$st/boot/firmware/overlays/"
+	cp "$ovl"/cruiser-*.dtbo "$VM_METIS_DTBO" "$st/boot/firmware/overlays/"
 	cp -r "$blobs" "$st/usr/lib/rpihw-vmtest/blobs"
 	_vm_plain_overlay "$st/lib/firmware/rpihw-vmtest/plain.dtbo" plain || return
 	# systemd's switch-root refuses a root without os-release.
 	printf '%s\n' 'NAME="rpi-hardware test root"' 'ID=rpihw-vmtest' >"$st/etc/os-release"
-	cat >"$st/etc/rpi-hardware.conf" <<-EOF
-		overlays=exaviz-cruiser,axelera-metis
-		modules=axdevice,rp1_uart,rp1_pci
-		timeout=5
-	EOF
+	# The product's defaults; the overlays where a Raspberry Pi root keeps them.
+	printf '%s\n' '# emulated boots (tests/vm): the defaults but for the wait' 'timeout=5' \
+		>"$st/etc/rpi-hardware.conf"
+	cp "$REPO/rules/hardware-ids" "$st/usr/lib/rpi-hardware/hardware-ids"
+	cp -r "$etc/rpi-hardware" "$st/etc/"
 	kdir=$st/lib/modules/$KERNEL_ABI
 	mkdir -p "$kdir"
 	cp "$tree/lib/modules/$KERNEL_ABI"/modules.* "$kdir/"
@@ -201,14 +177,13 @@ _vm_plain_overlay() {
 		'	};' '};' | dtc -q -@ -I dts -O dtb -o "$1" -
 }
 
-# The test configuration embedded in the images.
+# The test configuration embedded in the images: the product's defaults (modules,
+# overlays, device), but where the build host keeps the overlays and how long to
+# wait.
 _vm_conf() {
-	local file=$1 overlays=$2
-	cat >"$file" <<-EOF
+	cat >"$1" <<-EOF
 		# emulated boots (tests/vm)
-		overlays=$overlays
-		modules=axdevice,rp1_uart,rp1_pci
-		overlay_dirs=$DW/no-such-dir $DW/overlays
+		overlay_dirs=$DW/no-such-dir $DW/overlays ${VM_METIS_DTBO%/*}
 		timeout=5
 	EOF
 }
@@ -220,12 +195,11 @@ _vm_workspace() {
 	ln -sfn "$VM_SRC/dracut/99rpihw-vmtest" "$DW/base/modules.d/99rpihw-vmtest"
 	rm -f "$DW/overlays"/*.dtbo
 	_vm_overlays "$DW/overlays" || return
-	# Overlays for the failure scenarios, embedded as valid ones; the faulty
-	# image replaces them after it is built. Each has content of its own: dracut
-	# hard-links identical files, and overwriting one would change them all.
-	_vm_plain_overlay "$DW/overlays/tampered-metis.dtbo" tampered || return
-	_vm_plain_overlay "$DW/overlays/truncated-metis.dtbo" truncated || return
-	_vm_conf "$DW/rpi-hardware.conf" exaviz-cruiser,axelera-metis
+	_vm_conf "$DW/rpi-hardware.conf"
+	# The test dracut module copies the administrator's files into the image's
+	# /etc: without --sysroot, 95rpi-hardware would read the build host's /etc.
+	vm_admin_etc "$dir/etc" || return
+	export RPIHW_VMTEST_ETC=$dir/etc
 	if [[ ! -f $BUILD_DIR/rules/65-rpi-hardware.rules ]]; then
 		mkdir -p "$DW/rules"
 		"$REPO/rules/gen-rules.sh" link "$REPO/rules/hardware-ids" \
@@ -248,43 +222,49 @@ _vm_image() {
 	}
 }
 
-# The faulty image carries overlays changed after it was built, the way a
-# damaged or edited file would be: the kernel unpacks a cpio archive appended to
-# the image over the first one. tampered-metis no longer matches the image's
-# checksum manifest; truncated-metis is cut short and the manifest was updated
-# to match, so only the overlay check itself can catch it.
+# The faulty image is the classic one with overlays added after it was built, the
+# way a damaged or edited file would be: the kernel unpacks a cpio archive
+# appended to the image over the first one, the manifest included.
+# tampered-metis does not match its manifest line; truncated-metis is cut short
+# and its line matches, so only the overlay check itself can catch it;
+# cruiser-poe-port is a good overlay that needs a label only the Cruiser overlay
+# defines, so the kernel refuses it before that one.
 _vm_break_image() {
-	local img=$1 work=$1.break ovl=usr/lib/rpi-hardware/overlays size sum
+	local src=$1 img=$2 work=$2.break ovl=usr/lib/rpi-hardware/overlays size
 	rm -rf "$work"
 	mkdir -p "$work/$ovl"
-	size=$(stat -c %s "$DW/overlays/axelera-metis.dtbo")
-	head -c $((size - 16)) "$DW/overlays/axelera-metis.dtbo" >"$work/$ovl/truncated-metis.dtbo"
-	cp "$DW/overlays/exaviz-cruiser.dtbo" "$work/$ovl/tampered-metis.dtbo"
-	lsinitrd -f "$ovl/SHA256SUMS" "$img" >"$work/sums" || return
-	grep -q '  tampered-metis.dtbo$' "$work/sums" || vm_die "tampered-metis is not in $img" || return
-	sum=$(sha256sum <"$work/$ovl/truncated-metis.dtbo" | cut -d' ' -f1)
-	sed "s|^[0-9a-f]*  truncated-metis.dtbo\$|$sum  truncated-metis.dtbo|" "$work/sums" >"$work/$ovl/SHA256SUMS"
-	(cd "$work" && find usr | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >>"$img"
+	size=$(stat -c %s "$VM_METIS_DTBO")
+	head -c $((size - 16)) "$VM_METIS_DTBO" >"$work/$ovl/truncated-metis.dtbo"
+	cp "$DW/overlays/cruiser-raspberrypi-cm5.dtbo" "$work/$ovl/tampered-metis.dtbo"
+	cp "$DW/overlays/cruiser-poe-port.dtbo" "$work/$ovl/"
+	lsinitrd -f "$ovl/SHA256SUMS" "$src" >"$work/$ovl/SHA256SUMS" || return
+	grep -q '  axelera-metis.dtbo$' "$work/$ovl/SHA256SUMS" ||
+		vm_die "no manifest with axelera-metis in $src" || return
+	(cd "$work/$ovl" && sha256sum truncated-metis.dtbo cruiser-poe-port.dtbo) >>"$work/$ovl/SHA256SUMS" || return
+	printf '%s  tampered-metis.dtbo\n' "$(sha256sum <"$VM_METIS_DTBO" | cut -d' ' -f1)" \
+		>>"$work/$ovl/SHA256SUMS"
+	cp "$src" "$img" || return
+	(cd "$work" && find usr | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >>"$img" || return
 	rm -rf "$work"
 }
 
 vm_prepare() {
-	local dir=$1 tree tree_nomod conf pid pids failed=0
+	local dir=$1 tree tree_nomod pid pids failed=0
 	[[ -x $BUILD_DIR/overlay-slammer ]] ||
 		vm_die "no $BUILD_DIR/overlay-slammer: run make first" || return
+	[[ -f $VM_METIS_DTBO ]] || vm_die "no $VM_METIS_DTBO: run make first" || return
 	mkdir -p "$dir" "$VM_CACHE" "$VM_OUT"
 	vm_progress "fetching and unpacking Debian's kernel (first run only)"
 	kernel_prepare || return
-	_vm_standin_build || return
 	_vm_kernel
 	vm_progress "module trees for $KERNEL_ABI"
 	tree=$(_vm_tree full) || return
-	tree_nomod=$(_vm_tree no-rp1_pci rp1_pci) || return
+	tree_nomod=$(_vm_tree no-metis metis) || return
 	_vm_workspace "$dir/ws" || return
 	_vm_blobs "$dir/blobs" "$DW/overlays"
 	vm_progress "root filesystem (ext4, busybox)"
 	VM_ROOTFS=$dir/root.ext4
-	_vm_rootfs "$VM_ROOTFS" "$tree" "$DW/overlays" "$dir/blobs" || return
+	_vm_rootfs "$VM_ROOTFS" "$tree" "$DW/overlays" "$dir/blobs" "$dir/ws/etc" || return
 
 	vm_progress "initramfs images with dracut"
 	VM_IMG_CLASSIC=$dir/classic.img
@@ -295,17 +275,13 @@ vm_prepare() {
 		_vm_image "$VM_IMG_CLASSIC" "$tree" "$DW/rpi-hardware.conf" "$VM_MODULES_CLASSIC"
 		return
 	fi
-	conf=$dir/faulty.conf
-	_vm_conf "$conf" exaviz-cruiser,axelera-metis,absent-overlay,tampered-metis,truncated-metis
 	# dracut runs mostly on one core: the images build side by side.
-	_vm_image "$VM_IMG_CLASSIC" "$tree" "$DW/rpi-hardware.conf" "$VM_MODULES_CLASSIC" &
+	{ _vm_image "$VM_IMG_CLASSIC" "$tree" "$DW/rpi-hardware.conf" "$VM_MODULES_CLASSIC" &&
+		_vm_break_image "$VM_IMG_CLASSIC" "$VM_IMG_FAULTY"; } &
 	pids=($!)
 	_vm_image "$VM_IMG_SYSTEMD" "$tree" "$DW/rpi-hardware.conf" "$VM_MODULES_SYSTEMD" &
 	pids+=($!)
 	_vm_image "$VM_IMG_NOMOD" "$tree_nomod" "$DW/rpi-hardware.conf" "$VM_MODULES_CLASSIC" &
-	pids+=($!)
-	{ _vm_image "$VM_IMG_FAULTY" "$tree" "$conf" "$VM_MODULES_CLASSIC" &&
-		_vm_break_image "$VM_IMG_FAULTY"; } &
 	pids+=($!)
 	for pid in "${pids[@]}"; do
 		wait "$pid" || failed=1
@@ -399,6 +375,8 @@ _vm_qemu_args() {
 	VM_QEMU+=(-m 512 -smp 1 -nodefaults -no-user-config -display none -monitor none
 		-no-reboot -serial stdio -kernel "$VM_KERNEL" -initrd "$img" -append "$cmdline"
 		-drive "file=$VM_ROOTFS,format=raw,if=virtio,snapshot=on")
+	# The cards: VM_CARDS (1) edu devices (cards.bash).
+	mapfile -t -O "${#VM_QEMU[@]}" VM_QEMU < <(vm_cards_qemu "${VM_CARDS:-1}")
 }
 
 # Waits until the log matches PATTERN or QEMU (PID) is gone.
@@ -421,18 +399,19 @@ vm_timeout() {
 	fi
 }
 
-# vm_boot_all: boots the lines "NAME|IMAGE|ARGS[|PROMPT|INPUT]" read from stdin,
-# RPI_HW_VM_JOBS (default: the number of CPUs) at a time, and waits for all.
+# vm_boot_all: boots the lines "NAME|IMAGE|ARGS[|PROMPT|INPUT[|CARDS]]" read from
+# stdin, RPI_HW_VM_JOBS (default: the number of CPUs) at a time, and waits for
+# all. CARDS is how many edu devices the machine has (1).
 vm_boot_all() {
-	local name img args prompt input jobs=${RPI_HW_VM_JOBS:-$(nproc)}
-	while IFS='|' read -r name img args prompt input; do
+	local name img args prompt input cards jobs=${RPI_HW_VM_JOBS:-$(nproc)}
+	while IFS='|' read -r name img args prompt input cards; do
 		while (($(jobs -rp | wc -l) >= jobs)); do
 			wait -n
 		done
 		if [[ -n $prompt ]]; then
-			vm_boot "$name" "$img" "$args" "$prompt" "$input" &
+			VM_CARDS=${cards:-1} vm_boot "$name" "$img" "$args" "$prompt" "$input" &
 		else
-			vm_boot "$name" "$img" "$args" &
+			VM_CARDS=${cards:-1} vm_boot "$name" "$img" "$args" &
 		fi
 	done
 	wait
@@ -474,8 +453,9 @@ vm_console() {
 }
 
 # The chain as the kernel timestamped it: helper start and end, each module,
-# each overlay (and any refusal), the endpoint and the accel node, /dev/axelera0,
-# the pre-mount check, the root mount, the root's init and what it found.
+# each overlay (and any refusal), the port and the card on the PCI bus, the
+# driver's node, /dev/axelera0, the pre-mount check, the root mount, the root's
+# init and what it found.
 vm_timeline() {
 	vm_console "$1" | awk '
 	function out(t, who, what) {
@@ -486,7 +466,7 @@ vm_timeline() {
 	!match($0, /^\[ *[0-9]+\.[0-9]+\] /) { next }
 	{ t = substr($0, 2, RLENGTH - 3) + 0; m = substr($0, RLENGTH + 1) }
 	m ~ /^rpihw-vmtest: root: init running/ { root = 1; out(t, "root", "init running"); next }
-	root && m ~ /^rpihw-vmtest: root: (device|twice|selftest: done)/ {
+	root && m ~ /^rpihw-vmtest: root: (device|class metis|twice|selftest: done)/ {
 		sub(/^rpihw-vmtest: root: /, "", m); out(t, "root", m); next }
 	root { next }
 	m ~ /^overlay-slammer: boot: modules/ { out(t, "helper", "start: " substr(m, 24)); next }
@@ -497,10 +477,13 @@ vm_timeline() {
 		split(m, w, " "); out(t, "helper", "overlay " w[4] " applied"); next }
 	m ~ /^overlay-slammer: overlays: / { next }
 	m ~ /^overlay-slammer: / { sub(/^overlay-slammer: /, "", m); out(t, "helper", m); next }
-	m ~ /^rpihw_overlays: (overlay .* rejected|PCIe endpoint)/ {
+	m ~ /^rpihw_overlays: (overlay .* rejected|PCIe x1 port (down|up))/ {
 		sub(/^rpihw_overlays: /, "", m); out(t, "kernel", m); next }
-	m ~ /^axdevice: accel[0-9]+ created/ { sub(/^axdevice: /, "", m); out(t, "axdevice", m); next }
-	m ~ /^rpihw-vmtest: (interface|udev|pre-mount): / {
+	m ~ /^pci [0-9a-f]+:[0-9a-f]+:[0-9a-f]+\.[0-7]: \[1234:11e8\] type/ {
+		split(m, w, " "); out(t, "kernel", "PCI " substr(w[2], 1, length(w[2]) - 1) " [1234:11e8] enumerated"); next }
+	m ~ /^axl [0-9a-f:.]+: Wrong msi number/ { sub(/^axl /, "", m); out(t, "metis", m); next }
+	m ~ /^metis: (metis-[^ ]+ (created|removed)|stand-in)/ { sub(/^metis: /, "", m); out(t, "metis", m); next }
+	m ~ /^rpihw-vmtest: (interface|udev|udev-early|pre-mount): / {
 		sub(/^rpihw-vmtest: /, "", m); out(t, "probe", m); next }
 	m ~ /^(dracut: )?rpi-hardware: / && m !~ /rpi-hardware: status: / {
 		sub(/^(dracut: )?rpi-hardware: /, "", m); out(t, "hook", m); next }

@@ -5,7 +5,8 @@
 # helper's `boot` and of the seed's shell approach doing the same work (the
 # helper's configured modules and overlays, from the image's overlay directory),
 # in alternating order, each timed by the static timer and followed by a check
-# of the result and a clean-up (overlays removed in reverse, modules unloaded).
+# of the result and a clean-up (overlays removed in reverse, which takes the
+# card off the bus again, and modules unloaded).
 # Round 0 warms both up and is reported but not counted. One line per run:
 #   RPIHW-BENCH rep=N method=helper|seed ns=NS rc=EXIT ok=1|0
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -28,7 +29,9 @@ reverse() {
 	echo "$_out"
 }
 
-# 1 if every overlay is applied, every module loaded and the accel node there.
+# 1 if every overlay is applied, every module loaded and the driver's node for
+# the card there (devtmpfs makes it; udev, which adds /dev/axelera0, has not
+# started yet).
 verify() {
 	for _o in $(echo "$overlays" | tr , ' '); do
 		[ "$(cat "$cfs/$_o/status" 2> /dev/null)" = applied ] || { echo 0; return; }
@@ -36,7 +39,10 @@ verify() {
 	for _m in $(echo "$modules" | tr , ' '); do
 		[ -d "/sys/module/$_m" ] || { echo 0; return; }
 	done
-	[ -e /dev/accel0 ] && echo 1 || echo 0
+	for _n in /dev/metis-*; do
+		[ -c "$_n" ] && { echo 1; return; }
+	done
+	echo 0
 }
 
 clean() {
