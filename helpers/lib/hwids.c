@@ -123,11 +123,11 @@ static int parse_row(struct hwid *id, const char *line, size_t n, const char **w
 	copy_word(id->link, w, len);
 	while (pos < n && (line[pos] == ' ' || line[pos] == '\t'))
 		pos++;
-	len = n - pos;
-	if (len == 0) {
+	if (pos == n) {
 		*why = "want 5 columns: kind vendor device link description";
 		return -EINVAL;
 	}
+	len = n - pos;
 	if (len >= sizeof(id->desc))
 		len = sizeof(id->desc) - 1;
 	copy_word(id->desc, line + pos, len);

@@ -105,8 +105,8 @@ dracut_modules_of() {
 	rm -f "$SANDBOX_USR/lib/udev/rules.d/72-axelera.rules"
 	[ "$status" -eq 0 ]
 	lsinitrd -f usr/lib/udev/rules.d/72-axelera.rules "$img" | cmp - "$REPO/tests/dracut/fixtures/72-axelera.rules"
-	lsinitrd "$img" | grep -Eq ' usr/bin/sed$| bin/sed$'
-	lsinitrd "$img" | grep -Eq ' usr/bin/sh$| bin/sh$'
+	lsinitrd "$img" | grep -Eq ' (usr/)?bin/sed( -> .*)?$'
+	lsinitrd "$img" | grep -Eq ' (usr/)?bin/sh( -> .*)?$'
 }
 
 @test "PC: left out of a plain build; dracut --force --add rpi-hardware puts it in" {

@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <setjmp.h>
+#include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "config.h"
+
+#ifndef PKGLIBDIR
+#define PKGLIBDIR "/usr/lib/rpi-hardware"
+#endif
 
 struct warnings {
 	int n;
@@ -289,6 +298,118 @@ static void test_name_rules(void **state)
 	assert_false(module_name_valid("rp1.uart", 8));
 }
 
+/* A scratch root for the file readers: ROOT/etc, ROOT/proc. */
+static void make_dirs(char *root, size_t size)
+{
+	char p[256];
+
+	snprintf(root, size, "/tmp/config-test-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/etc", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/etc/cmdline.d", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/proc", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+}
+
+static void put_file(const char *root, const char *rel, const char *text)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s%s", root, rel);
+	f = fopen(p, "we");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Each of dracut's files is read on its own: one that cannot be read (a
+ * directory, a file over 64 KiB, a FIFO) is named and skipped, and
+ * /proc/cmdline still applies. rd.rpi_hw=0 and rd.rpi_hw.strict=1 were once
+ * lost that way, with "Invalid argument" as the only message. */
+static void test_cmdline_sources_stand_alone(void **state)
+{
+	char root[64], p[256], *big;
+	struct warnings w = { 0 };
+	struct config c;
+
+	(void)state;
+	make_dirs(root, sizeof(root));
+	put_file(root, "/etc/cmdline.d/10-a.conf", "rd.rpi_hw.timeout=7\n");
+	snprintf(p, sizeof(p), "%s/etc/cmdline.d/20-dir.conf", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/etc/cmdline.d/30-fifo.conf", root);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof(p), "%s/etc/cmdline", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(root, "/proc/cmdline", "root=/dev/vda rd.rpi_hw.strict=1 rd.rpi_hw=0\n");
+
+	config_init(&c);
+	alarm(5);
+	assert_int_equal(config_load_cmdline(&c, root, collect, &w), 0);
+	alarm(0);
+	assert_int_equal(w.n, 3);
+	snprintf(p, sizeof(p), "%s/etc/cmdline is a directory; skipped", root);
+	assert_string_equal(w.last, p);
+	assert_int_equal(c.timeout_s, 7);
+	assert_true(c.strict);
+	assert_false(c.enable);
+
+	/* A file over 64 KiB is named with the limit. */
+	snprintf(p, sizeof(p), "%s/etc/cmdline", root);
+	assert_int_equal(rmdir(p), 0);
+	big = malloc(CONFIG_FILE_MAX + 2);
+	assert_non_null(big);
+	memset(big, ' ', CONFIG_FILE_MAX + 1);
+	big[CONFIG_FILE_MAX + 1] = '\0';
+	put_file(root, "/etc/cmdline", big);
+	free(big);
+	memset(&w, 0, sizeof(w));
+	config_init(&c);
+	assert_int_equal(config_load_cmdline(&c, root, collect, &w), 0);
+	snprintf(p, sizeof(p), "%s/etc/cmdline is larger than 64 KiB; skipped", root);
+	assert_string_equal(w.last, p);
+	assert_true(c.strict);
+
+	/* /proc/cmdline itself: its error is returned, for the caller to name. */
+	snprintf(p, sizeof(p), "%s/proc/cmdline", root);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(config_load_cmdline(&c, root, collect, &w), -EISDIR);
+	assert_int_equal(nftw(root, remove_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+/* A configuration file that is not a regular file is refused by kind, at once. */
+static void test_config_file_kinds(void **state)
+{
+	char root[64], p[256], out[256];
+	struct config c;
+
+	(void)state;
+	make_dirs(root, sizeof(root));
+	snprintf(p, sizeof(p), "%s/etc/rpi-hardware.conf", root);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	config_init(&c);
+	alarm(5);
+	assert_int_equal(config_load_file(&c, p, collect, NULL), -EINVAL);
+	assert_int_equal(config_locate(root, p, out, sizeof(out)), -EINVAL);
+	alarm(0);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(config_load_file(&c, p, collect, NULL), -EISDIR);
+	assert_int_equal(config_locate(root, p, out, sizeof(out)), -EISDIR);
+	assert_int_equal(config_load_file(&c, "/dev/zero", collect, NULL), -EINVAL);
+	assert_int_equal(nftw(root, remove_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +425,8 @@ int main(void)
 		cmocka_unit_test(test_list_limits),
 		cmocka_unit_test(test_name_rules),
 		cmocka_unit_test(test_warning_text),
+		cmocka_unit_test(test_cmdline_sources_stand_alone),
+		cmocka_unit_test(test_config_file_kinds),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
