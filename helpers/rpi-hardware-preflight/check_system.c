@@ -197,7 +197,7 @@ void check_dma_heap(struct preflight *p)
 			   DMA_HEAP_DIR "/system is not a character device");
 		return;
 	}
-	report_add(&p->rep, V_PASS, "dma-heap", NULL, DMA_HEAP_DIR "/system (heaps: %s)", heaps);
+	report_add(&p->rep, V_PASS, "dma-heap", NULL, DMA_HEAP_DIR "/system, among heaps: %s", heaps);
 }
 
 /* The smallest "KernelPageSize: N kB" of smaps text: the base page size (only
