@@ -8,6 +8,7 @@
 #   make check           install test dependencies, build, run every test
 #   make demo            install dependencies, build, boot the happy path in QEMU
 #   make install DESTDIR=... PREFIX=...   /   make uninstall
+#   make dist            release tarball and package recipes, in build/dist
 
 VERSION      := 0.1.0
 
@@ -129,6 +130,13 @@ bench: deps
 
 install: all $(INSTALL)
 uninstall: $(UNINSTALL)
+
+# The release tarball the packages build from, and their recipes with VERSION
+# filled in (packaging/dist.sh, docs/packaging.md).
+DIST_DIR     ?= build/dist
+.PHONY: dist
+dist:
+	packaging/dist.sh $(VERSION) $(DIST_DIR)
 
 clean:
 	rm -rf build
