@@ -11,6 +11,12 @@
 #   archive_version PKG         the candidate version of PKG in that index
 #   archive_fetch PKG DIR       PKG's .deb unpacked into DIR (once per version);
 #                               prints the version
+#   archive_dep PKG PREFIX      the first dependency of PKG whose name starts
+#                               with PREFIX (a metapackage's versioned package)
+#   archive_root SUITE DIR PKGS a Debian root of SUITE for the host's
+#                               architecture (mmdebstrap --variant=apt, the
+#                               host's mirror), with PKGS (comma separated),
+#                               also taken from SUITE-backports; once per list
 #
 # Settings: RPI_HW_CACHE.
 
@@ -77,4 +83,35 @@ archive_fetch() {
 		touch "$out/.done-$ver"
 	fi
 	echo "$ver"
+}
+
+archive_dep() {
+	apt-cache "${ARCHIVE_APT[@]}" depends "$1" 2>/dev/null |
+		awk -v p="$2" '$1 == "Depends:" && index($2, p) == 1 { print $2; exit }'
+}
+
+# The root is made for the host's architecture with the host's mirror; the
+# backports suite is listed so that versioned packages (linux-kbuild-ABI) are
+# found, and apt's default pin keeps everything else from the release itself.
+archive_root() {
+	local suite=$1 dir=$2 pkgs=$3 uri key
+	uri=$(_archive_uri) || archive_die "no Debian archive in this host's apt sources" || return
+	key=$(printf '%s %s %s\n' "$suite" "$uri" "$pkgs" | sha256sum | cut -c1-16)
+	if [[ -f $dir/.done-$key ]]; then
+		return 0
+	fi
+	rm -rf "$dir"
+	mkdir -p "${dir%/*}"
+	# As in tests/vm-arm64: dash cannot redirect the descriptor apt names in a
+	# hook if it is above 9, and under bats the low ones are taken.
+	if ! (exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+		mmdebstrap --variant=apt --mode=root --include="$pkgs" "$suite" "$dir" \
+			"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" \
+			"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite-backports main" \
+			</dev/null >"$dir.log" 2>&1); then
+		tail -n 20 "$dir.log" >&2
+		archive_die "mmdebstrap of a $suite root failed (log: $dir.log)"
+		return
+	fi
+	touch "$dir/.done-$key"
 }
