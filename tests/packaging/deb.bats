@@ -189,25 +189,14 @@ usr/share/man/man8/rpi-hardware-preflight.8" ] || {
 }
 
 # A Debian 12 root with dracut, a kernel to build images for (dracut's trigger
-# builds one for every /boot/vmlinuz-*), small images, and update-grub as a
-# recorder.
+# builds one for every /boot/vmlinuz-*), and update-grub as a recorder.
 root_prepare() {
 	local u=$PKG_SCRATCH/upper
-	# (usr/lib: the root's /lib is a link to it)
-	mkdir -p "$u/boot/grub" "$u/usr/lib/modules/$KVER" "$u/etc/dracut.conf.d" "$u/usr/sbin" "$u/srv/pkg"
-	: >"$u/boot/vmlinuz-$KVER"
+	root_kernel "$KVER"
+	mkdir -p "$u/boot/grub" "$u/usr/sbin" "$u/srv/pkg"
 	: >"$u/boot/grub/grub.cfg"
-	cat >"$u/etc/dracut.conf.d/90-test.conf" <<-'EOF'
-		# Small images: the modules rpi-hardware's needs, and its own while installed.
-		hostonly=no
-		compress=cat
-		early_microcode=no
-		dracutmodules=" base udev-rules "
-		if [ -d /usr/lib/dracut/modules.d/95rpi-hardware ]; then dracutmodules+=" rpi-hardware "; fi
-	EOF
 	printf '#!/bin/sh\necho "update-grub $*" >>/var/log/update-grub.calls\n' >"$u/usr/sbin/update-grub"
 	chmod 0755 "$u/usr/sbin/update-grub"
-	root_run depmod -a "$KVER"
 }
 
 image_lists() {
@@ -290,7 +279,7 @@ image_lists() {
 	debian_root
 	root_init "$BATS_TEST_TMPDIR/root"
 	mkdir -p "$PKG_SCRATCH/upper/srv/pkg"
-	cp "$PKG_ITOOLS"/*.deb "$(deb_file "$HOST_ARCH")" "$PKG_SCRATCH/upper/srv/pkg/"
+	cp "$PKG_DEBS"/*.deb "$(deb_file "$HOST_ARCH")" "$PKG_SCRATCH/upper/srv/pkg/"
 	root_run dpkg --purge dracut >/dev/null
 	run root_run sh -c 'dpkg -i /srv/pkg/*initramfs-tools*.deb /srv/pkg/*klibc*.deb /srv/pkg/linux-base*.deb'
 	[ "$status" -eq 0 ] || {

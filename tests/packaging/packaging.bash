@@ -17,9 +17,14 @@
 #                           root only, otherwise CMD as it is)
 #   debian_root             PKG_ROOT: a Debian 12 root with dracut and systemd,
 #                           made once with mmdebstrap into the cache;
-#                           PKG_ITOOLS: initramfs-tools' packages for it
+#                           PKG_DEBS: more packages for it (initramfs-tools and
+#                           what it needs, libfdt1)
 #   root_init DIR           a throwaway root: PKG_ROOT below, changes in DIR
 #   root_run CMD...         CMD chrooted into it, with /proc and /dev
+#   root_mounted CMD...     CMD on this host, the root mounted at PKG_SCRATCH/merged
+#   root_kernel KVER        a kernel for dracut to build images for, and small
+#                           images (the modules 95rpi-hardware needs, and
+#                           95rpi-hardware while it is installed)
 #
 # Settings: RPI_HW_CACHE.
 
@@ -77,11 +82,12 @@ pkg_nonet() {
 	fi
 }
 
-# The root is the host's release, made from the host's mirror; initramfs-tools
-# and what it needs come as packages, since it cannot be installed beside dracut.
+# The root is the host's release, made from the host's mirror. initramfs-tools
+# and what it needs come as packages, since it cannot be installed beside
+# dracut; libfdt1 for the RPM's dynamically linked helper.
 PKG_ROOT_SUITE=bookworm
 PKG_ROOT_PACKAGES=dracut,systemd
-PKG_ITOOLS_PACKAGES=(initramfs-tools initramfs-tools-core klibc-utils libklibc linux-base)
+PKG_DEB_PACKAGES=(initramfs-tools initramfs-tools-core klibc-utils libklibc linux-base libfdt1)
 
 debian_root() {
 	local base=$RPI_HW_CACHE/packaging lock rc=0
@@ -90,19 +96,19 @@ debian_root() {
 	flock "$lock"
 	PKG_ROOT=$base/debian12-root
 	archive_root "$PKG_ROOT_SUITE" "$PKG_ROOT" "$PKG_ROOT_PACKAGES" || rc=1
-	PKG_ITOOLS=$base/debian12-initramfs-tools
-	if ((rc == 0)) && [[ ! -f $PKG_ITOOLS/.done ]]; then
-		rm -rf "$PKG_ITOOLS"
-		mkdir -p "$PKG_ITOOLS"
-		if (cd "$PKG_ITOOLS" && apt-get download -q "${PKG_ITOOLS_PACKAGES[@]}") >"$base/initramfs-tools.log" 2>&1; then
-			touch "$PKG_ITOOLS/.done"
+	PKG_DEBS=$base/debian12-debs-$(echo "${PKG_DEB_PACKAGES[*]}" | sha256sum | cut -c1-12)
+	if ((rc == 0)) && [[ ! -f $PKG_DEBS/.done ]]; then
+		rm -rf "$PKG_DEBS"
+		mkdir -p "$PKG_DEBS"
+		if (cd "$PKG_DEBS" && apt-get download -q "${PKG_DEB_PACKAGES[@]}") >"$PKG_DEBS.log" 2>&1; then
+			touch "$PKG_DEBS/.done"
 		else
-			cat "$base/initramfs-tools.log" >&2
+			cat "$PKG_DEBS.log" >&2
 			rc=1
 		fi
 	fi
 	exec {lock}>&-
-	export PKG_ROOT PKG_ITOOLS
+	export PKG_ROOT PKG_DEBS
 	return "$rc"
 }
 
@@ -114,19 +120,41 @@ root_init() {
 
 # Each call mounts the overlay afresh in a private mount namespace; what the
 # command changed stays in the upper directory for the next call.
+_root_mounts='
+	set -e
+	lower=$1 s=$2
+	shift 2
+	mount -t overlay overlay -o "lowerdir=$lower,upperdir=$s/upper,workdir=$s/work" "$s/merged"
+	mount -t proc proc "$s/merged/proc"
+	mount --rbind /dev "$s/merged/dev"
+	mount -t tmpfs tmpfs "$s/merged/run"
+	mount -t tmpfs tmpfs "$s/merged/tmp"
+	set +e
+'
+
 root_run() {
-	unshare --mount --propagation private -- bash -c '
-		set -e
-		lower=$1 s=$2
-		shift 2
-		mount -t overlay overlay -o "lowerdir=$lower,upperdir=$s/upper,workdir=$s/work" "$s/merged"
-		mount -t proc proc "$s/merged/proc"
-		mount --rbind /dev "$s/merged/dev"
-		mount -t tmpfs tmpfs "$s/merged/run"
-		mount -t tmpfs tmpfs "$s/merged/tmp"
-		set +e
+	unshare --mount --propagation private -- bash -c "$_root_mounts"'
 		chroot "$s/merged" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 "$@"
 	' _ "$PKG_ROOT" "$PKG_SCRATCH" "$@"
+}
+
+root_mounted() {
+	unshare --mount --propagation private -- bash -c "$_root_mounts"'"$@"' _ "$PKG_ROOT" "$PKG_SCRATCH" "$@"
+}
+
+root_kernel() {
+	local kver=$1 u=$PKG_SCRATCH/upper
+	# (usr/lib: the root's /lib is a link to it)
+	mkdir -p "$u/boot" "$u/usr/lib/modules/$kver" "$u/etc/dracut.conf.d"
+	: >"$u/boot/vmlinuz-$kver"
+	cat >"$u/etc/dracut.conf.d/90-test.conf" <<-'EOF'
+		hostonly=no
+		compress=cat
+		early_microcode=no
+		dracutmodules=" base udev-rules "
+		if [ -d /usr/lib/dracut/modules.d/95rpi-hardware ]; then dracutmodules+=" rpi-hardware "; fi
+	EOF
+	root_run depmod -a "$kver" 2>/dev/null
 }
 
 # Files (not directories) below the throwaway root, as PATH lines, without what

@@ -8,6 +8,7 @@
 # systemd-rpm-macros.
 
 load packaging
+load ../lib/refute
 
 setup_file() {
 	pkg_workdir
@@ -131,4 +132,34 @@ scriptlet() {
 	grep -q '^libfdt.so.1' <<<"$output"
 	grep -q '^libblkid.so.1' <<<"$output"
 	"$x/usr/sbin/overlay-slammer" --version | grep -qF "$VERSION"
+}
+
+@test "the scriptlets run (rpm --root into a Debian 12 root): the group, the image rebuilt with the helper; erase rebuilds it without" {
+	[ "$EUID" -eq 0 ] || skip "chroot needs root"
+	built
+	local kver=6.1.0-rpihw-test
+	debian_root
+	root_init "$BATS_TEST_TMPDIR/root"
+	root_kernel "$kver"
+	mkdir -p "$PKG_SCRATCH/upper/srv/pkg"
+	cp "$PKG_DEBS"/libfdt1_*.deb "$PKG_SCRATCH/upper/srv/pkg/"
+	root_run sh -c 'dpkg -i /srv/pkg/libfdt1_*.deb' >/dev/null
+	refute root_run test -e "/boot/initrd.img-$kver"
+	# The root has no Fedora packages for rpm to resolve: --nodeps.
+	run root_mounted sh -c 'rpm --root "$1" --dbpath /var/lib/rpm --initdb &&
+		rpm --root "$1" --dbpath /var/lib/rpm -i --nodeps "$2"' _ "$PKG_SCRATCH/merged" "$RPM"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	root_run getent group axelera
+	run root_run lsinitrd "/boot/initrd.img-$kver"
+	[[ $output == *usr/sbin/overlay-slammer* ]]
+	# The dynamically linked helper took its libraries along.
+	[[ $output == *libfdt.so.1* && $output == *libkmod.so.2* ]]
+	run root_mounted rpm --root "$PKG_SCRATCH/merged" --dbpath /var/lib/rpm -e rpi-hardware
+	echo "$output"
+	[ "$status" -eq 0 ]
+	refute root_run test -e /usr/sbin/overlay-slammer
+	run root_run lsinitrd "/boot/initrd.img-$kver"
+	[ "$status" -eq 0 ]
+	[[ $output != *overlay-slammer* ]]
 }
