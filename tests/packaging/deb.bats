@@ -128,7 +128,10 @@ usr/share/man/man8/rpi-hardware-preflight.8" ] || {
 	run dpkg-deb -f "$deb" Depends
 	[[ $output == *"udev"* ]]
 	[[ $output == *"systemd | systemd-standalone-sysusers | systemd-sysusers"* ]]
-	[ "$(dpkg-deb -f "$deb" Recommends)" = dracut ]
+	# Suggested, not recommended: apt would replace initramfs-tools for a
+	# recommendation.
+	[ "$(dpkg-deb -f "$deb" Suggests)" = dracut ]
+	[ -z "$(dpkg-deb -f "$deb" Recommends)" ]
 	# The static helper's libraries, by source version.
 	run dpkg-deb -f "$deb" Built-Using
 	local src
