@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -573,10 +574,14 @@ int config_parse_cmdline(struct config *c, const char *buf, size_t len, config_w
 
 int config_locate(const char *root, const char *given, char *out, size_t size)
 {
+	struct stat st;
+
 	if (!given)
 		return root_path(out, size, root, SYSCONFDIR "/rpi-hardware.conf");
-	if (access(given, R_OK) < 0)
+	if (access(given, R_OK) < 0 || stat(given, &st) < 0)
 		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	return snprintf(out, size, "%s", given) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
@@ -594,13 +599,14 @@ int config_load_file(struct config *c, const char *path, config_warn_fn warn, vo
 	return 0;
 }
 
-static int apply_cmdline_file(struct config *c, const char *root, const char *file,
-			      config_warn_fn warn, void *userdata)
+/* Reads the command-line file at ROOT/file and applies it; its full path goes to
+ * path, for messages. A missing file is not an error. */
+static int apply_cmdline_file(struct config *c, const char *root, const char *file, char *path,
+			      size_t size, const struct warner *w)
 {
 	_cleanup_(freep) void *buf = NULL;
-	char path[4096];
 	size_t len = 0;
-	int r = root_path(path, sizeof(path), root, file);
+	int r = root_path(path, size, root, file);
 
 	if (r == 0)
 		r = read_file(path, CONFIG_FILE_MAX, &buf, &len);
@@ -608,8 +614,23 @@ static int apply_cmdline_file(struct config *c, const char *root, const char *fi
 		return 0;
 	if (r < 0)
 		return r;
-	config_parse_cmdline(c, buf, len, warn, userdata);
+	config_parse_cmdline(c, buf, len, w->fn, w->userdata);
 	return 0;
+}
+
+/* A file of dracut's that cannot be read is skipped on its own: the others, and
+ * above all /proc/cmdline (rd.rpi_hw=0, rd.rpi_hw.strict=1), still count. */
+static void apply_dracut_file(struct config *c, const char *root, const char *file,
+			      const struct warner *w)
+{
+	char path[4096];
+	int r = apply_cmdline_file(c, root, file, path, sizeof(path), w);
+
+	if (r < 0) {
+		char why[4200];
+
+		warnf(w, "%s; skipped", read_error(why, sizeof(why), path, r, CONFIG_FILE_MAX));
+	}
 }
 
 static int is_conf(const struct dirent *de)
@@ -624,20 +645,24 @@ static int is_conf(const struct dirent *de)
 int config_load_cmdline(struct config *c, const char *root, config_warn_fn warn,
 			void *userdata)
 {
+	const struct warner w = { warn, userdata };
 	struct dirent **list = NULL;
 	char dir[4096], file[4096];
-	int n, r = root_path(dir, sizeof(dir), root, "/etc/cmdline.d");
+	int n = 0;
 
-	n = r < 0 ? 0 : scandir(dir, &list, is_conf, alphasort);
+	if (root_path(dir, sizeof(dir), root, "/etc/cmdline.d") == 0) {
+		n = scandir(dir, &list, is_conf, alphasort);
+		if (n < 0 && errno != ENOENT)
+			warnf(&w, "cannot read the directory %s: %s; skipped", dir,
+			      errno == ENOMEM ? "out of memory" : strerror(errno));
+	}
 	for (int i = 0; i < n; i++) {
 		if (snprintf(file, sizeof(file), "/etc/cmdline.d/%s", list[i]->d_name) <
 		    (int)sizeof(file))
-			apply_cmdline_file(c, root, file, warn, userdata);
+			apply_dracut_file(c, root, file, &w);
 		free(list[i]);
 	}
 	free(list);
-	r = apply_cmdline_file(c, root, "/etc/cmdline", warn, userdata);
-	if (r == 0)
-		r = apply_cmdline_file(c, root, "/proc/cmdline", warn, userdata);
-	return r;
+	apply_dracut_file(c, root, "/etc/cmdline", &w);
+	return apply_cmdline_file(c, root, "/proc/cmdline", file, sizeof(file), &w);
 }

@@ -46,17 +46,23 @@ int config_parse_file(struct config *c, const char *buf, size_t len, const char 
 int config_parse_cmdline(struct config *c, const char *buf, size_t len, config_warn_fn warn,
 			 void *userdata);
 
-/* The configuration file to read: the one given (which must be readable, else
- * -errno), or SYSCONFDIR/rpi-hardware.conf below root (which may be missing). */
+/* The configuration file to read: the one given (which must be a readable regular
+ * file, else -errno: -EISDIR a directory, -EINVAL another kind of file), or
+ * SYSCONFDIR/rpi-hardware.conf below root (which may be missing). */
 int config_locate(const char *root, const char *given, char *out, size_t size);
 
 /* Reads and applies the file at path (at most CONFIG_FILE_MAX bytes). A missing
- * file leaves the defaults; other read errors return -errno (-EFBIG: too large). */
+ * file leaves the defaults; other read errors return -errno as read_file does
+ * (-EFBIG: too large, -EISDIR, -EINVAL: not a regular file); read_error names
+ * them. */
 int config_load_file(struct config *c, const char *path, config_warn_fn warn, void *userdata);
 
 /* Applies what dracut takes as the kernel command line, below ROOT:
- * /etc/cmdline.d/\*.conf in name order, /etc/cmdline, then /proc/cmdline.
- * Missing files are not an error. */
+ * /etc/cmdline.d/\*.conf in name order, /etc/cmdline, then /proc/cmdline. Each
+ * is read on its own: one of dracut's files that cannot be read (a directory, a
+ * FIFO, too large) is named through warn and skipped, and the rest still apply.
+ * Missing files are not an error. Returns 0, or -errno when /proc/cmdline itself
+ * cannot be read (-EFBIG: larger than CONFIG_FILE_MAX). */
 int config_load_cmdline(struct config *c, const char *root, config_warn_fn warn,
 			void *userdata);
 

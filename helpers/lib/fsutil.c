@@ -60,6 +60,39 @@ int root_check(const char *root)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+/* 0 for a regular file; -EISDIR for a directory; -EINVAL for anything else. */
+static int regular_mode(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return 0;
+	return S_ISDIR(mode) ? -EISDIR : -EINVAL;
+}
+
+static int check_regular(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return regular_mode(st.st_mode);
+}
+
+/* O_NONBLOCK: opening a FIFO for reading would wait for a writer for ever, and a
+ * device may act on an ordinary open. Reads of regular files ignore the flag. */
+static int open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), r;
+
+	if (fd < 0)
+		return -errno;
+	r = check_regular(fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int read_text_file(const char *path, char *buf, size_t size)
 {
 	_cleanup_(closep) int fd = -1;
@@ -67,9 +100,9 @@ int read_text_file(const char *path, char *buf, size_t size)
 
 	if (size == 0)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_regular(path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	for (;;) {
 		ssize_t r;
 
@@ -187,6 +220,7 @@ static int fd_beneath(int dirfd, int fd)
 static int open_beneath_checked(int dirfd, const char *name)
 {
 	_cleanup_(closep) int pfd = openat(dirfd, name, O_PATH | O_CLOEXEC);
+	struct stat st;
 	char link[32];
 	int fd, r;
 
@@ -195,15 +229,21 @@ static int open_beneath_checked(int dirfd, const char *name)
 	r = fd_beneath(dirfd, pfd);
 	if (r < 0)
 		return r;
+	/* An O_PATH descriptor opens nothing: the type is known before the open. */
+	if (fstat(pfd, &st) < 0)
+		return -errno;
+	r = regular_mode(st.st_mode);
+	if (r < 0)
+		return r;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
-	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	return fd >= 0 ? fd : -errno;
 }
 
 static int open_beneath(int dirfd, const char *name)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
@@ -215,14 +255,17 @@ static int open_beneath(int dirfd, const char *name)
 	return open_beneath_checked(dirfd, name);
 }
 
+/* Files that report no size (/proc, configfs) are still bounded by read_fd_whole. */
 static int read_regular(int fd, size_t max, void **out, size_t *len)
 {
 	struct stat st;
+	int r;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
+	r = regular_mode(st.st_mode);
+	if (r < 0)
+		return r;
 	if ((unsigned long long)st.st_size > max)
 		return -EFBIG;
 	return read_fd_whole(fd, max, out, len);
@@ -239,11 +282,53 @@ int read_file_beneath(int dirfd, const char *name, size_t max, void **out, size_
 
 int read_file(const char *path, size_t max, void **out, size_t *len)
 {
-	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0)
 		return -errno;
 	return read_regular(fd, max, out, len);
+}
+
+/* "64 KiB", "1 MiB", or bytes. */
+static void size_text(char *out, size_t size, size_t n)
+{
+	const size_t kib = 1024, mib = kib * kib;
+
+	if (n >= mib && n % mib == 0)
+		snprintf(out, size, "%zu MiB", n / mib);
+	else if (n >= kib && n % kib == 0)
+		snprintf(out, size, "%zu KiB", n / kib);
+	else
+		snprintf(out, size, "%zu bytes", n);
+}
+
+const char *read_error(char *out, size_t size, const char *path, int r, size_t max)
+{
+	const char *p = path ? path : "", *sp = path ? " " : "";
+	char limit[32];
+
+	switch (r) {
+	case -EISDIR:
+		snprintf(out, size, "%s%sis a directory", p, sp);
+		break;
+	case -EINVAL:
+		snprintf(out, size, "%s%sis not a regular file", p, sp);
+		break;
+	case -EFBIG:
+		size_text(limit, sizeof(limit), max);
+		snprintf(out, size, "%s%sis larger than %s", p, sp, limit);
+		break;
+	case -EXDEV:
+	case -ELOOP:
+		snprintf(out, size, "%s%sis a symbolic link out of its directory; refused", p, sp);
+		break;
+	case -ENOMEM:
+		snprintf(out, size, "out of memory reading %s", path ? path : "it");
+		break;
+	default:
+		snprintf(out, size, "cannot read%s%s: %s", sp, p, strerror(-r));
+	}
+	return out;
 }
 
 int write_all(int fd, const void *buf, size_t len)
@@ -287,6 +372,25 @@ int link_basename(const char *path, char *buf, size_t size)
 		return -ENAMETOOLONG;
 	memcpy(buf, base, bl + 1);
 	return 0;
+}
+
+const char *file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	return "of an unknown kind";
 }
 
 bool path_exists(const char *path)

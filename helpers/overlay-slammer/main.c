@@ -341,14 +341,16 @@ static void warn_config(void *userdata, const char *msg)
 
 static void load_config(struct context *ctx)
 {
+	char why[PATH_MAX + 64], path[PATH_MAX];
 	int r = config_load_file(&ctx->cfg, ctx->config_path, warn_config, NULL);
 
 	if (r < 0)
-		log_warn("cannot read %s: %s; using the defaults", ctx->config_path,
-			 r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
+		log_warn("%s; using the defaults",
+			 read_error(why, sizeof(why), ctx->config_path, r, CONFIG_FILE_MAX));
 	r = config_load_cmdline(&ctx->cfg, ctx->root, warn_config, NULL);
-	if (r < 0)
-		log_warn("cannot read the kernel command line: %s", strerror(-r));
+	if (r < 0 && context_path(ctx, "/proc/cmdline", path, sizeof(path)) == 0)
+		log_warn("%s: the kernel command line is not applied",
+			 read_error(why, sizeof(why), path, r, CONFIG_FILE_MAX));
 }
 
 static int set_root(struct context *ctx, const char *dir, char *buf)
@@ -408,7 +410,7 @@ static int parse_global(int argc, char **argv, struct context *ctx, char *rootbu
 	opt = config_locate(ctx->root, config, ctx->config_path, sizeof(ctx->config_path));
 	if (opt < 0) {
 		fprintf(stderr, "overlay-slammer: --config %s: %s\n", config ? config : "",
-			strerror(-opt));
+			opt == -EINVAL ? "not a regular file" : strerror(-opt));
 		return EXIT_USAGE;
 	}
 	return -1;

@@ -103,7 +103,7 @@ static void test_read_beneath(void **state)
 	assert_int_equal(read_file_beneath(t->dirfd, "out", 100, &buf, &len), -EXDEV);
 	assert_int_equal(read_file_beneath(t->dirfd, "abs", 100, &buf, &len), -EXDEV);
 	assert_int_equal(read_file_beneath(t->dirfd, "../outside.dtbo", 100, &buf, &len), -EXDEV);
-	assert_int_equal(read_file_beneath(t->dirfd, "sub", 100, &buf, &len), -EINVAL);
+	assert_int_equal(read_file_beneath(t->dirfd, "sub", 100, &buf, &len), -EISDIR);
 	assert_int_equal(read_file_beneath(t->dirfd, "none", 100, &buf, &len), -ENOENT);
 	assert_int_equal(read_file_beneath(t->dirfd, "a.dtbo", 4, &buf, &len), -EFBIG);
 }
@@ -161,6 +161,60 @@ static void test_paths(void **state)
 	assert_true(root_is_fake("/tmp/r"));
 }
 
+/* A FIFO where a file belongs once blocked the open for ever (no writer ever
+ * comes); a device is not a file either. Each is refused at once, by kind. The
+ * alarm turns a hang into a failure. */
+static void test_only_regular_files(void **state)
+{
+	struct tree *t = *state;
+	char fifo[160], dir[160], buf[16];
+	void *data = NULL;
+	size_t len;
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", t->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	snprintf(dir, sizeof(dir), "%s/sub", t->dir);
+	alarm(5);
+	assert_int_equal(read_file(fifo, 100, &data, &len), -EINVAL);
+	assert_int_equal(read_file_beneath(t->dirfd, "fifo", 100, &data, &len), -EINVAL);
+	assert_int_equal(read_text_file(fifo, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(read_file("/dev/zero", 100, &data, &len), -EINVAL);
+	assert_int_equal(read_text_file("/dev/zero", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(read_file(dir, 100, &data, &len), -EISDIR);
+	assert_int_equal(read_text_file(dir, buf, sizeof(buf)), -EISDIR);
+	/* Files of /proc report size 0 and are read all the same. */
+	assert_int_equal(read_file("/proc/self/stat", 4096, &data, &len), 0);
+	assert_true(len > 0);
+	free(data);
+	alarm(0);
+}
+
+static void test_read_error_text(void **state)
+{
+	char out[128];
+
+	(void)state;
+	assert_string_equal(read_error(out, sizeof(out), "/etc/cmdline", -EISDIR, 65536),
+			    "/etc/cmdline is a directory");
+	assert_string_equal(read_error(out, sizeof(out), "/x", -EINVAL, 65536),
+			    "/x is not a regular file");
+	assert_string_equal(read_error(out, sizeof(out), "/x", -EFBIG, 65536),
+			    "/x is larger than 64 KiB");
+	assert_string_equal(read_error(out, sizeof(out), "/x", -EFBIG, (size_t)8 * 1024 * 1024),
+			    "/x is larger than 8 MiB");
+	assert_string_equal(read_error(out, sizeof(out), "/x", -EXDEV, 1),
+			    "/x is a symbolic link out of its directory; refused");
+	assert_string_equal(read_error(out, sizeof(out), "/x", -ENOMEM, 1),
+			    "out of memory reading /x");
+	assert_string_equal(read_error(out, sizeof(out), "/x", -EACCES, 1),
+			    "cannot read /x: Permission denied");
+	assert_string_equal(read_error(out, sizeof(out), NULL, -EISDIR, 1), "is a directory");
+	assert_string_equal(read_error(out, sizeof(out), NULL, -ENOENT, 1),
+			    "cannot read: No such file or directory");
+	assert_string_equal(file_kind(S_IFIFO), "a FIFO");
+	assert_string_equal(file_kind(S_IFCHR), "a character device");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +223,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_beneath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_text_bounds, setup, teardown),
 		cmocka_unit_test(test_read_fd_whole_bound),
+		cmocka_unit_test_setup_teardown(test_only_regular_files, setup, teardown),
+		cmocka_unit_test(test_read_error_text),
 	};
 
 	return cmocka_run_group_tests_name("fsutil", tests, NULL, NULL);
