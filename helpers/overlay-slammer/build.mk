@@ -32,9 +32,12 @@ $(B)/overlay-slammer: $(SLAMMER_MAIN) $(SLAMMER_OBJS) $(SLAMMER_LIBS)
 	$(CC) $(ALL_LDFLAGS) $(SLAMMER_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 # Unit tests link the same objects dynamically: they need cmocka, not a static binary.
+# Those that make allocations fail on demand get the code's malloc calls first.
+$(B)/tests/unit-dtbo: SLAMMER_TEST_LDFLAGS := -Wl,--wrap=malloc
 $(SLAMMER_TESTS): $(B)/tests/unit-%: $(B)/obj/slammer/test-%.o $(SLAMMER_OBJS) $(SLAMMER_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(filter-out -static,$(DEP_LIBS)) $(CMOCKA_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(SLAMMER_TEST_LDFLAGS) -o $@ $^ $(filter-out -static,$(DEP_LIBS)) \
+		$(CMOCKA_LIBS)
 
 install-slammer: $(B)/overlay-slammer
 	install -D -m 0755 $(B)/overlay-slammer $(DESTDIR)$(SBINDIR)/overlay-slammer

@@ -20,20 +20,38 @@ static int fail(char *why, size_t why_size, const char *fmt, ...)
 	return -EINVAL;
 }
 
+static int oom(char *why, size_t why_size)
+{
+	snprintf(why, why_size, "out of memory");
+	return -ENOMEM;
+}
+
 static uint32_t align4(uint32_t n)
 {
 	return (n + 3) & ~3u;
 }
 
+/* What the structure block holds, counted in its one bounded pass. */
+struct shape {
+	unsigned nodes;
+	unsigned props;
+	unsigned most_props; /* in any one node */
+};
+
 /* One bounded pass over the structure block before libfdt walks it: libfdt 1.6
  * steps by each property's length unchecked, so a length near 4 GiB sends it
- * backwards for ever. Every tag, name and value must lie inside the block. */
-static int check_struct_block(const void *blob, char *why, size_t why_size)
+ * backwards for ever. Every tag, name and value must lie inside the block, and
+ * nodes nest at most DT_DEPTH_MAX deep: libfdt's overlay code recurses once per
+ * level and its apply is quadratic in the depth. */
+static int check_struct_block(const void *blob, struct shape *sh, char *why, size_t why_size)
 {
 	const char *blk = (const char *)blob + fdt_off_dt_struct(blob);
 	uint32_t size = fdt_size_dt_struct(blob), strings = fdt_size_dt_strings(blob);
 	uint32_t off = 0, depth = 0;
+	/* Properties of the node at each open level, to find the fullest node. */
+	unsigned props[DT_DEPTH_MAX + 1] = { 0 };
 
+	memset(sh, 0, sizeof(*sh));
 	while (size - off >= FDT_TAGSIZE) {
 		uint32_t tag = fdt32_ld((const fdt32_t *)(blk + off)), len, nameoff;
 
@@ -44,7 +62,12 @@ static int check_struct_block(const void *blob, char *why, size_t why_size)
 			if (len == size - off || align4(len + 1) > size - off)
 				return fail(why, why_size, "node name runs past the structure block");
 			off += align4(len + 1);
-			depth++;
+			if (++depth > DT_DEPTH_MAX)
+				return fail(why, why_size,
+					    "nodes nest deeper than %d levels (the kernel's limit)",
+					    DT_DEPTH_MAX);
+			props[depth] = 0;
+			sh->nodes++;
 			break;
 		case FDT_END_NODE:
 			if (depth-- == 0)
@@ -60,7 +83,12 @@ static int check_struct_block(const void *blob, char *why, size_t why_size)
 				return fail(why, why_size, "property of %u bytes runs past the structure block", len);
 			if (nameoff >= strings)
 				return fail(why, why_size, "property name outside the strings block");
+			if (depth == 0)
+				return fail(why, why_size, "property outside any node");
 			off += align4(len);
+			sh->props++;
+			if (++props[depth] > sh->most_props)
+				sh->most_props = props[depth];
 			break;
 		case FDT_NOP:
 			break;
@@ -75,7 +103,8 @@ static int check_struct_block(const void *blob, char *why, size_t why_size)
 	return fail(why, why_size, "structure block has no end tag");
 }
 
-static int check_whole(const void *blob, size_t size, char *why, size_t why_size)
+static int check_whole(const void *blob, size_t size, struct shape *sh, char *why,
+		       size_t why_size)
 {
 	int r;
 
@@ -97,13 +126,182 @@ static int check_whole(const void *blob, size_t size, char *why, size_t why_size
 	}
 	if (fdt_totalsize(blob) < size)
 		return fail(why, why_size, "trailing bytes after the device tree");
-	r = check_struct_block(blob, why, why_size);
+	r = check_struct_block(blob, sh, why, why_size);
 	if (r < 0)
 		return r;
 	r = fdt_check_full(blob, size);
 	if (r < 0)
 		return fail(why, why_size, "malformed structure: %s", fdt_strerror(r));
 	return 0;
+}
+
+/* libfdt's overlay apply searches a node's properties and its siblings linearly
+ * for each one it adds: quadratic, so that a 1 MiB overlay of small nodes takes
+ * minutes. Real overlays hold tens of nodes; these bounds keep the worst case to
+ * a fraction of a second. */
+static int check_size(const struct shape *sh, char *why, size_t why_size)
+{
+	if (sh->nodes > DTBO_NODES_MAX)
+		return fail(why, why_size, "%u nodes: more than %d, far beyond any real overlay",
+			    sh->nodes, DTBO_NODES_MAX);
+	if (sh->most_props > DTBO_NODE_PROPS_MAX)
+		return fail(why, why_size,
+			    "a node with %u properties: more than %d, far beyond any real overlay",
+			    sh->most_props, DTBO_NODE_PROPS_MAX);
+	if (sh->props > DTBO_PROPS_MAX)
+		return fail(why, why_size, "%u properties: more than %d, far beyond any real overlay",
+			    sh->props, DTBO_PROPS_MAX);
+	return 0;
+}
+
+/* A property that is one NUL-terminated string with no other NUL in it. */
+static bool is_string(const char *v, int len)
+{
+	return v && len > 0 && v[len - 1] == '\0' && strlen(v) == (size_t)len - 1;
+}
+
+/* An offset as dtc writes it: decimal digits only. */
+static bool parse_offset(const char *s, size_t n, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (n == 0 || n > 10)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long long)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* One "PATH:PROP:OFFSET" of a __fixups__ label: PATH a node of the overlay that
+ * has PROP, and OFFSET + 4 within PROP, where the label's phandle is written.
+ * libfdt 1.6 writes there unchecked (an offset near 4 GiB wraps its bound). */
+static int check_fixup(const void *blob, const char *label, const char *e, size_t n,
+		       char *why, size_t why_size)
+{
+	const char *c1 = memchr(e, ':', n), *c2;
+	unsigned long long off;
+	int node, len;
+
+	c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - e)) : NULL;
+	if (!c1 || !c2 || c1 == e || c2 == c1 + 1 ||
+	    !parse_offset(c2 + 1, n - (size_t)(c2 + 1 - e), &off))
+		return fail(why, why_size, "__fixups__: '%.*s' (label '%s') is not PATH:PROPERTY:OFFSET",
+			    (int)(n < 200 ? n : 200), e, label);
+	node = fdt_path_offset_namelen(blob, e, (int)(c1 - e));
+	if (node < 0)
+		return fail(why, why_size, "__fixups__: label '%s' is used at %.*s, a node the overlay lacks",
+			    label, (int)(c1 - e), e);
+	if (!fdt_getprop_namelen(blob, node, c1 + 1, (int)(c2 - c1 - 1), &len))
+		return fail(why, why_size, "__fixups__: label '%s' is used in property '%.*s' of %.*s, which it lacks",
+			    label, (int)(c2 - c1 - 1), c1 + 1, (int)(c1 - e), e);
+	if (len < 4 || off > (unsigned long long)len - 4)
+		return fail(why, why_size,
+			    "__fixups__: label '%s' at offset %llu of property '%.*s' of %.*s, which has %d bytes",
+			    label, off, (int)(c2 - c1 - 1), c1 + 1, (int)(c1 - e), e, len);
+	return 0;
+}
+
+static int check_fixups(const void *blob, char *why, size_t why_size)
+{
+	int fixups = fdt_path_offset(blob, "/__fixups__"), prop;
+
+	if (fixups == -FDT_ERR_NOTFOUND)
+		return 0;
+	if (fixups < 0)
+		return fail(why, why_size, "__fixups__: %s", fdt_strerror(fixups));
+	fdt_for_each_property_offset(prop, blob, fixups) {
+		const char *label = NULL;
+		int len = 0;
+		const char *list = fdt_getprop_by_offset(blob, prop, &label, &len);
+
+		if (!list || !label)
+			return fail(why, why_size, "__fixups__: unreadable property");
+		for (int o = 0; o < len;) {
+			size_t n = strnlen(list + o, (size_t)(len - o));
+			int r;
+
+			if (n == (size_t)(len - o))
+				return fail(why, why_size,
+					    "__fixups__: the list of label '%s' is not NUL-terminated", label);
+			r = check_fixup(blob, label, list + o, n, why, why_size);
+			if (r < 0)
+				return r;
+			o += (int)n + 1;
+		}
+	}
+	return 0;
+}
+
+/* Where a __local_fixups__ node's twin is, for a message. */
+static const char *twin_path(const void *blob, int node, char *buf, size_t size)
+{
+	if (fdt_get_path(blob, node, buf, (int)size) < 0)
+		snprintf(buf, size, "(a node)");
+	return buf;
+}
+
+/* __local_fixups__ mirrors the overlay from its root: each property lists offsets
+ * into the property of that name of the node at the same path, where a phandle of
+ * the overlay's own is renumbered. libfdt 1.6 reads 4 bytes at each offset
+ * unchecked. At most DT_DEPTH_MAX deep, as the structure block was. */
+// NOLINTNEXTLINE(misc-no-recursion)
+static int check_local_node(const void *blob, int fix, int node, char *why, size_t why_size)
+{
+	char path[512];
+	int prop, sub;
+
+	fdt_for_each_property_offset(prop, blob, fix) {
+		const char *name = NULL;
+		int len = 0, plen = 0;
+		const char *offs = fdt_getprop_by_offset(blob, prop, &name, &len);
+
+		if (!offs || !name)
+			return fail(why, why_size, "__local_fixups__: unreadable property");
+		if (len % 4)
+			return fail(why, why_size,
+				    "__local_fixups__: '%s' of %s is %d bytes, not a list of offsets",
+				    name, twin_path(blob, node, path, sizeof(path)), len);
+		if (!fdt_getprop(blob, node, name, &plen))
+			return fail(why, why_size,
+				    "__local_fixups__ names property '%s' of %s, which it lacks", name,
+				    twin_path(blob, node, path, sizeof(path)));
+		for (int i = 0; i < len; i += 4) {
+			uint32_t off = fdt32_ld((const fdt32_t *)(offs + i));
+
+			if (plen < 4 || off > (uint32_t)plen - 4)
+				return fail(why, why_size,
+					    "__local_fixups__: offset %u is outside property '%s' of %s, which has %d bytes",
+					    off, name, twin_path(blob, node, path, sizeof(path)), plen);
+		}
+	}
+	fdt_for_each_subnode(sub, blob, fix) {
+		int nl = 0, twin, r;
+		const char *name = fdt_get_name(blob, sub, &nl);
+
+		twin = name ? fdt_subnode_offset_namelen(blob, node, name, nl) : -FDT_ERR_BADSTRUCTURE;
+		if (twin < 0)
+			return fail(why, why_size, "__local_fixups__ names node %s/%.*s, which the overlay lacks",
+				    twin_path(blob, node, path, sizeof(path)), name ? nl : 0, name ? name : "");
+		r = check_local_node(blob, sub, twin, why, why_size);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int check_local_fixups(const void *blob, char *why, size_t why_size)
+{
+	int fix = fdt_path_offset(blob, "/__local_fixups__");
+
+	if (fix == -FDT_ERR_NOTFOUND)
+		return 0;
+	if (fix < 0)
+		return fail(why, why_size, "__local_fixups__: %s", fdt_strerror(fix));
+	return check_local_node(blob, fix, 0, why, why_size);
 }
 
 /* A fragment applies when its __overlay__ node has a target or target-path. */
@@ -116,13 +314,21 @@ static int check_fragments(const void *blob, struct dtbo_info *info, char *why,
 		const char *name = fdt_get_name(blob, node, NULL);
 		int len;
 
+		const char *path;
+
 		if (fdt_subnode_offset(blob, node, "__overlay__") < 0)
 			continue;
-		if (!fdt_getprop(blob, node, "target", &len) &&
-		    !fdt_getprop(blob, node, "target-path", &len))
+		/* libfdt and the kernel take target first, and a phandle is one cell. */
+		if (fdt_getprop(blob, node, "target", &len)) {
+			if (len != (int)sizeof(fdt32_t))
+				return fail(why, why_size, "%s: target is %d bytes, not one phandle",
+					    name, len);
+		} else if ((path = fdt_getprop(blob, node, "target-path", &len))) {
+			if (!is_string(path, len) || len < 2)
+				return fail(why, why_size, "%s: target-path is not a path", name);
+		} else {
 			return fail(why, why_size, "%s has an __overlay__ but no target", name);
-		if (len <= 0)
-			return fail(why, why_size, "%s has an empty target", name);
+		}
 		info->fragments++;
 	}
 	if (info->fragments == 0)
@@ -136,14 +342,21 @@ int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *w
 		  size_t why_size)
 {
 	struct dtbo_info tmp = { 0 };
+	struct shape sh = { 0 };
 	int r;
+
 
 	if (size > DTBO_SIZE_MAX)
 		return fail(why, why_size, "larger than the kernel's 1 MiB limit");
-	r = check_whole(blob, size, why, why_size);
-	if (r < 0)
-		return r;
-	r = check_fragments(blob, &tmp, why, why_size);
+	r = check_whole(blob, size, &sh, why, why_size);
+	if (r == 0)
+		r = check_size(&sh, why, why_size);
+	if (r == 0)
+		r = check_fragments(blob, &tmp, why, why_size);
+	if (r == 0)
+		r = check_fixups(blob, why, why_size);
+	if (r == 0)
+		r = check_local_fixups(blob, why, why_size);
 	if (r < 0)
 		return r;
 	if (info)
@@ -153,21 +366,27 @@ int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *w
 
 int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_size)
 {
+	struct shape sh = { 0 };
 	int r;
 
 	dt->fdt = NULL;
 	dt->size = 0;
 	if (size > DTB_SIZE_MAX)
 		return fail(why, why_size, "larger than 8 MiB");
-	r = check_whole(base, size, why, why_size);
+	r = check_whole(base, size, &sh, why, why_size);
 	if (r < 0)
 		return r;
 	dt->fdt = malloc(size);
 	if (!dt->fdt)
-		return -ENOMEM;
+		return oom(why, why_size);
 	memcpy(dt->fdt, base, size);
 	dt->size = size;
 	return 0;
+}
+
+int dt_copy(struct dt *dst, const struct dt *src, char *why, size_t why_size)
+{
+	return dt_open(dst, src->fdt, fdt_totalsize(src->fdt), why, why_size);
 }
 
 bool dt_has_symbols(const struct dt *dt)
@@ -193,13 +412,16 @@ static int check_references(const void *base, const void *ovl, char *why, size_t
 		int prop;
 
 		fdt_for_each_property_offset(prop, ovl, fixups) {
-			const char *label;
+			const char *label = NULL;
 			const char *path;
+			int len = 0;
 
-			fdt_getprop_by_offset(ovl, prop, &label, NULL);
-			path = symbols >= 0 ? fdt_getprop(base, symbols, label, NULL) : NULL;
-			if (!label)
+			if (!fdt_getprop_by_offset(ovl, prop, &label, NULL) || !label)
 				continue;
+			path = symbols >= 0 ? fdt_getprop(base, symbols, label, &len) : NULL;
+			if (path && !is_string(path, len))
+				return fail(why, why_size, "label '%s' of the base tree is not a path",
+					    label);
 			if (!path)
 				return fail(why, why_size, "label '%s' is not in the base tree",
 					    label);
@@ -248,7 +470,7 @@ int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t 
 	free(ovl);
 	if (r == -ENOMEM) {
 		free(work);
-		return r;
+		return oom(why, why_size);
 	}
 	if (r < 0) {
 		free(work);

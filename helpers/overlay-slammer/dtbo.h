@@ -9,15 +9,24 @@
 #define DTBO_SIZE_MAX ((size_t)1024 * 1024)
 /* A board's device tree, as read from /sys/firmware/fdt or a .dtb file. */
 #define DTB_SIZE_MAX ((size_t)8 * 1024 * 1024)
+/* Levels of nodes, the root being the first: the kernel's FDT_MAX_DEPTH. */
+#define DT_DEPTH_MAX 64
+/* An overlay's nodes and properties, in all and in one node (see check_size). */
+#define DTBO_NODES_MAX 1024
+#define DTBO_PROPS_MAX 4096
+#define DTBO_NODE_PROPS_MAX 1024
 
 struct dtbo_info {
 	unsigned fragments; /* fragments with an __overlay__ node and a target */
 	bool has_fixups;    /* refers to labels of the base tree */
 };
 
-/* Checks that blob[0..size) is one whole, well-formed overlay: an FDT header whose
- * totalsize is exactly size, a structure block libfdt accepts in full, and at least
- * one fragment whose __overlay__ node has a target (phandle) or target-path.
+/* Checks that blob[0..size) is one whole, well-formed overlay that libfdt can be
+ * given: an FDT header whose totalsize is exactly size, a structure block libfdt
+ * accepts in full, nested at most DT_DEPTH_MAX levels, within the DTBO_*_MAX
+ * counts, at least one fragment whose __overlay__ node has a target (one phandle)
+ * or target-path (a string), and __fixups__ and __local_fixups__ entries that name
+ * properties of the overlay and offsets inside them.
  * Returns 0, or -EINVAL with the reason written to why. */
 int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *why,
 		  size_t why_size);
@@ -41,12 +50,17 @@ struct dt {
 	size_t size; /* bytes allocated */
 };
 
-/* Copies the base tree; -EINVAL with a reason if it is not a valid FDT. */
+/* Copies the base tree; -EINVAL with a reason if it is not a valid FDT (or nests
+ * deeper than DT_DEPTH_MAX), -ENOMEM with "out of memory". */
 int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_size);
 
-/* Applies one overlay. A label or target path the tree does not have is named in
- * why; on any failure the tree is left as it was. 0 or negative errno. */
+/* Applies one overlay (validated). A label or target path the tree does not have
+ * is named in why; on any failure the tree is left as it was and why says what
+ * happened (-ENOMEM: "out of memory"). 0 or negative errno. */
 int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t why_size);
+
+/* A copy of src, to try an overlay on; as dt_open. */
+int dt_copy(struct dt *dst, const struct dt *src, char *why, size_t why_size);
 
 bool dt_has_symbols(const struct dt *dt);
 void dt_close(struct dt *dt);
