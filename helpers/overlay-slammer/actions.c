@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bounded.h"
 #include "configfs.h"
 #include "dtbo.h"
 #include "fsutil.h"
@@ -13,11 +14,26 @@
 #include "log.h"
 #include "modules.h"
 #include "source.h"
+#include "text.h"
 #include "util.h"
+
+/* The lock is waited for as long as the device is (rd.rpi_hw.timeout), and at
+ * least this long: another run applies its overlays in milliseconds. */
+#define LOCK_WAIT_MIN_S 1
 
 static void blob_freep(struct overlay_blob *b)
 {
 	overlay_blob_free(b);
+}
+
+static void dt_closep(struct dt *dt)
+{
+	dt_close(dt);
+}
+
+static unsigned at_least(unsigned v, unsigned min)
+{
+	return v > min ? v : min;
 }
 
 static void log_no_interface(bool tree_checked)
@@ -91,22 +107,55 @@ static int check_merged(const struct context *ctx, const struct name_list *names
 	return EXIT_NO_INTERFACE;
 }
 
+/* One run at a time changes configfs items: two that interleave take each other's
+ * fresh items for ones left behind and remove them (docs/security.md, "The
+ * lock"). */
+static int lock_overlays(const struct context *ctx, int dirfd)
+{
+	unsigned limit = at_least(ctx->cfg.timeout_s, LOCK_WAIT_MIN_S);
+	uint64_t waited = 0;
+	int r = configfs_lock(dirfd, limit, &waited);
+
+	if (r == -ETIMEDOUT) {
+		log_err("another overlay-slammer run has held the lock on %s for %u s: nothing "
+			"changed; run this again once it has finished",
+			CONFIGFS_OVERLAYS, limit);
+		return r;
+	}
+	if (r < 0) {
+		log_warn("cannot lock %s (%s); going on without the lock", CONFIGFS_OVERLAYS,
+			 strerror(-r));
+		return 0;
+	}
+	if (waited >= 100000)
+		log_info("waited %.1f ms for another overlay-slammer run to finish",
+			 (double)waited / 1000.0);
+	return 0;
+}
+
 /* The tree the firmware handed the kernel: overlays are tried against a copy of it
  * before the kernel sees them. Without __symbols__ no label can be resolved, so
  * there is nothing to check against. */
 static void open_live_tree(const struct context *ctx, struct dt *live)
 {
-	_cleanup_(closep) int fd = -1;
 	_cleanup_(freep) void *buf = NULL;
-	char path[PATH_MAX], why[160];
-	size_t len;
+	char path[PATH_MAX], why[PATH_MAX + 160];
+	size_t len = 0;
+	int r;
 
 	live->fdt = NULL;
 	if (context_path(ctx, "/sys/firmware/fdt", path, sizeof(path)) < 0)
 		return;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read_fd_whole(fd, DTB_SIZE_MAX, &buf, &len) < 0)
+	r = read_file(path, DTB_SIZE_MAX, &buf, &len);
+	if (r == -ENOENT) {
+		log_debug("no %s: overlays not pre-checked", path);
 		return;
+	}
+	if (r < 0) {
+		log_warn("%s; overlays not pre-checked",
+			 read_error(why, sizeof(why), path, r, DTB_SIZE_MAX));
+		return;
+	}
 	if (dt_open(live, buf, len, why, sizeof(why)) < 0) {
 		log_warn("live device tree %s unusable (%s); overlays not pre-checked", path, why);
 		return;
@@ -115,6 +164,69 @@ static void open_live_tree(const struct context *ctx, struct dt *live)
 		log_debug("live device tree has no __symbols__; overlays not pre-checked");
 		dt_close(live);
 	}
+}
+
+/* An item applied through configfs, replayed on the copy of the firmware's tree.
+ * false when it cannot be: the copy then no longer stands for the kernel's tree. */
+static bool replay_one(int dirfd, const char *name, struct dt *dt)
+{
+	_cleanup_(freep) void *blob = NULL;
+	char why[PATH_MAX + 160], shown[NAME_MAX * 4 + 8];
+	enum overlay_state state;
+	size_t len = 0;
+	int r = configfs_state(dirfd, name, &state);
+
+	if (r < 0 || state != OVERLAY_APPLIED)
+		return true;
+	r = configfs_read_blob(dirfd, name, &blob, &len);
+	if (r < 0)
+		snprintf(why, sizeof(why), "its dtbo cannot be read back: %s",
+			 r == -ENOMEM ? "out of memory" : strerror(-r));
+	else if (len == 0)
+		snprintf(why, sizeof(why), "it came from a firmware path, which cannot be read back");
+	else if (dtbo_validate(blob, len, NULL, why, sizeof(why)) == 0 &&
+		 dt_apply(dt, blob, len, why, sizeof(why)) == 0)
+		return true;
+	log_warn("overlay %s is applied, but cannot be replayed on the copy of the live device "
+		 "tree (%s): the overlays after it are not pre-checked; the kernel still checks "
+		 "them",
+		 text_show(name, shown, sizeof(shown)), why);
+	return false;
+}
+
+/* The kernel's tree now is the firmware's plus every overlay configfs holds
+ * applied: the pre-check starts from there, so that an overlay building on one an
+ * earlier run applied (a label the Cruiser overlay adds) fits. Configured
+ * overlays go first, in the configured order, then the other items, oldest first. */
+static void replay_applied(const struct context *ctx, int dirfd, struct dt *dt)
+{
+	const struct name_list *order = &ctx->cfg.overlays;
+	struct configfs_items items;
+	int r;
+
+	if (!dt->fdt)
+		return;
+	r = configfs_items(dirfd, &items);
+	if (r < 0) {
+		log_warn("cannot list %s (%s); overlays not pre-checked", CONFIGFS_OVERLAYS,
+			 r == -ENOMEM ? "out of memory" : strerror(-r));
+		dt_close(dt);
+		return;
+	}
+	for (size_t i = 0; i < order->n; i++) {
+		for (size_t k = 0; k < items.n && dt->fdt; k++) {
+			if (!items.item[k].name || strcmp(items.item[k].name, order->names[i]) != 0)
+				continue;
+			if (!replay_one(dirfd, items.item[k].name, dt))
+				dt_close(dt);
+			free(items.item[k].name);
+			items.item[k].name = NULL;
+		}
+	}
+	for (size_t k = 0; k < items.n && dt->fdt; k++)
+		if (items.item[k].name && !replay_one(dirfd, items.item[k].name, dt))
+			dt_close(dt);
+	configfs_items_free(&items);
 }
 
 /* Already applied: the same blob is success, another one is a conflict. */
@@ -148,6 +260,8 @@ static int write_overlay(int dirfd, const char *name, const struct overlay_blob 
 		log_err("overlay %s: the kernel did not apply it (status stays 'unapplied'; see "
 			"dmesg); its directory was removed",
 			name);
+	else if (r == -EEXIST)
+		log_debug("overlay %s: mkdir found an item of that name", name);
 	else if (r < 0)
 		log_err("overlay %s: cannot write it to configfs: %s", name, strerror(-r));
 	else
@@ -214,9 +328,28 @@ static void warn_probed(const struct context *ctx, const struct live *live, cons
 		 name, why);
 }
 
+/* mkdir found the item: a writer that does not take the lock made it since this
+ * run looked. It is that writer's: look again, and touch nothing. */
+static int raced(int dirfd, const char *name, const struct overlay_blob *b)
+{
+	enum overlay_state state = OVERLAY_ABSENT;
+	int r = configfs_state(dirfd, name, &state);
+
+	if (r == 0 && state == OVERLAY_APPLIED) {
+		log_notice("overlay %s: another writer applied it meanwhile", name);
+		return check_applied(dirfd, name, b);
+	}
+	log_err("overlay %s: another writer made its configfs item while this run was applying "
+		"it (%s now); left alone: run 'overlay-slammer apply %s' again once that writer is "
+		"done",
+		name, r < 0 ? strerror(-r) : overlay_state_name(state), name);
+	return -EEXIST;
+}
+
 static int apply_one(const struct context *ctx, int dirfd, const char *name, struct live *live)
 {
 	_cleanup_(blob_freep) struct overlay_blob b = { 0 };
+	_cleanup_(dt_closep) struct dt trial = { 0 };
 	enum overlay_state state;
 	char why[PATH_MAX + 160];
 	int r = overlay_read(ctx, name, &b, why, sizeof(why));
@@ -240,10 +373,22 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name, str
 		return check_applied(dirfd, name, &b);
 	if (in_booted_tree(live, name, &b))
 		return 0;
-	if (live->dt.fdt && dt_apply(&live->dt, b.data, b.size, why, sizeof(why)) < 0) {
-		log_err("overlay %s does not fit this board's device tree: %s; not applied", name,
-			why);
-		return -EINVAL;
+	/* Tried on a copy: the live copy takes it only once the kernel has. */
+	if (live->dt.fdt) {
+		r = dt_copy(&trial, &live->dt, why, sizeof(why));
+		if (r == 0)
+			r = dt_apply(&trial, b.data, b.size, why, sizeof(why));
+		if (r == -ENOMEM) {
+			log_err("overlay %s: out of memory while trying it on the live device tree; "
+				"not applied",
+				name);
+			return r;
+		}
+		if (r < 0) {
+			log_err("overlay %s does not fit this board's device tree: %s; not applied",
+				name, why);
+			return -EINVAL;
+		}
 	}
 	if (state == OVERLAY_UNAPPLIED) {
 		log_info("overlay %s: removing an unapplied item left behind", name);
@@ -255,7 +400,15 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name, str
 		}
 	}
 	warn_probed(ctx, live, name, &b);
-	return write_overlay(dirfd, name, &b);
+	r = write_overlay(dirfd, name, &b);
+	if (r == -EEXIST)
+		return raced(dirfd, name, &b);
+	if (r == 0 && trial.fdt) {
+		dt_close(&live->dt);
+		live->dt = trial;
+		trial = (struct dt){ 0 };
+	}
+	return r;
 }
 
 static int apply_all(const struct context *ctx, const struct name_list *names)
@@ -268,9 +421,10 @@ static int apply_all(const struct context *ctx, const struct name_list *names)
 
 	if (r == -ENODEV)
 		return check_merged(ctx, names);
-	if (r < 0)
+	if (r < 0 || lock_overlays(ctx, dirfd) < 0)
 		return EXIT_FAILED;
 	open_live_tree(ctx, &live.dt);
+	replay_applied(ctx, dirfd, &live.dt);
 	live.tree_fd = livetree_open(ctx);
 	for (size_t i = 0; i < names->n; i++) {
 		if (apply_one(ctx, dirfd, names->names[i], &live) == 0)
@@ -297,7 +451,7 @@ int action_remove(const struct context *ctx, const struct name_list *names)
 		log_no_interface(false);
 		return EXIT_NO_INTERFACE;
 	}
-	if (r < 0)
+	if (r < 0 || lock_overlays(ctx, dirfd) < 0)
 		return EXIT_FAILED;
 	/* Overlays stack: the last one applied comes off first. */
 	for (size_t i = list->n; i-- > 0;) {
@@ -321,9 +475,20 @@ int action_remove(const struct context *ctx, const struct name_list *names)
 	return status;
 }
 
-static void modules_closep(struct modules **m)
+/* libkmod that runs out of memory on a corrupt index (a loop that grows a buffer
+ * until the step's bound stops it) reports the module as not found. Then the
+ * index is to blame, and the rest of the step would go the same way. */
+static bool index_exhausted(const struct context *ctx, const struct modules *m)
 {
-	modules_close(*m);
+	const char *kver = modules_kernel_version(m);
+
+	if (!bounded_memory_spent())
+		return false;
+	log_err("the module step ran out of its %zu MiB inside libkmod: the kernel's module "
+		"index in %s/lib/modules/%s is corrupt: run 'depmod %s' and rebuild the "
+		"initramfs; the modules after that point were not loaded",
+		MODULES_STEP_MEM >> 20, root_is_fake(ctx->root) ? ctx->root : "", kver, kver);
+	return true;
 }
 
 static int load_one(struct modules *m, const struct context *ctx, const char *name)
@@ -332,6 +497,8 @@ static int load_one(struct modules *m, const struct context *ctx, const char *na
 	uint64_t t0 = now_usec();
 	int r = modules_load(m, name, &ctx->cfg.blacklist, &outcome);
 
+	if (r == -ENOENT && index_exhausted(ctx, m))
+		return -ENOMEM;
 	if (r == -ENOENT) {
 		log_warn("module %s not found for kernel %s: install its package and rebuild the "
 			 "initramfs",
@@ -366,6 +533,8 @@ static int load_modules(const struct context *ctx, struct modules *m)
 	for (size_t i = 0; i < ctx->cfg.modules.n; i++) {
 		int r = load_one(m, ctx, ctx->cfg.modules.names[i]);
 
+		if (r == -ENOMEM)
+			return EXIT_FAILED;
 		if (r < 0 && r != -ENOENT) {
 			status = EXIT_FAILED;
 			if (ctx->cfg.strict)
@@ -393,11 +562,83 @@ static void ensure_configfs(const struct context *ctx, struct modules *m)
 		log_warn("the configfs module is blacklisted; the overlay interface needs it");
 }
 
+/* Everything libkmod does at boot. Run by bounded_run, in a child process. */
+struct module_step {
+	const struct context *ctx;
+};
+
+static int module_step(void *arg)
+{
+	const struct module_step *step = arg;
+	const struct context *ctx = step->ctx;
+	struct modules *m = NULL;
+	char kver[65];
+	int r = modules_kernel_release(ctx->root, kver, sizeof(kver)), status;
+
+	if (r < 0) {
+		char path[PATH_MAX], why[PATH_MAX + 64];
+
+		if (root_is_fake(ctx->root) &&
+		    context_path(ctx, "/proc/sys/kernel/osrelease", path, sizeof(path)) == 0)
+			read_error(why, sizeof(why), path, r, sizeof(kver) - 1);
+		else
+			snprintf(why, sizeof(why), "%s", strerror(-r));
+		log_err("cannot tell which kernel's modules to load (%s); modules not loaded", why);
+		return EXIT_FAILED;
+	}
+	r = modules_open(&m, ctx->root, !ctx->real_root);
+	if (r < 0) {
+		log_err("cannot read the module tree of kernel %s: %s; modules not loaded", kver,
+			r == -ENOMEM ? "out of memory" : strerror(-r));
+		return EXIT_FAILED;
+	}
+	status = load_modules(ctx, m);
+	if (!bounded_memory_spent())
+		ensure_configfs(ctx, m);
+	modules_close(m);
+	return status;
+}
+
+/* libkmod trusts the module index: a corrupt one crashes it, or sends it round a
+ * loop that allocates without end (so does Debian's modprobe). Bounded, that costs
+ * the module step one line, and the overlays still get their turn. */
+static int run_module_step(const struct context *ctx)
+{
+	unsigned limit = at_least(ctx->cfg.timeout_s, MODULES_STEP_MIN_S);
+	struct module_step step = { ctx };
+	struct bounded_result res;
+	char kver[80], dir[PATH_MAX + 96];
+	int r = bounded_run(module_step, &step, limit, MODULES_STEP_MEM, &res);
+
+	if (r < 0) {
+		log_warn("cannot start the module step in a process of its own (%s); running it "
+			 "unbounded",
+			 strerror(-r));
+		return module_step(&step);
+	}
+	if (res.end == BOUNDED_EXITED)
+		return res.status == EXIT_OK ? EXIT_OK : EXIT_FAILED;
+	if (modules_kernel_release(ctx->root, kver, sizeof(kver)) < 0)
+		snprintf(kver, sizeof(kver), "KVER");
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s",
+		 root_is_fake(ctx->root) ? ctx->root : "", kver);
+	if (res.end == BOUNDED_CRASHED)
+		log_err("the module step crashed inside libkmod (%s): the kernel's module index "
+			"in %s is corrupt: run 'depmod %s' and rebuild the initramfs; the "
+			"modules after that point were not loaded",
+			strsignal(res.signal), dir, kver);
+	else
+		log_err("the module step did not finish within %u s and was stopped: libkmod "
+			"reading a corrupt module index in %s, or a module's init hanging (see "
+			"dmesg): run 'depmod %s' and rebuild the initramfs",
+			limit, dir, kver);
+	return EXIT_FAILED;
+}
+
 int action_boot(const struct context *ctx)
 {
-	_cleanup_(modules_closep) struct modules *m = NULL;
 	uint64_t t0 = now_usec();
-	int r, status;
+	int status;
 
 	if (!ctx->cfg.enable) {
 		log_info("disabled (rd.rpi_hw=0 or enable=0); nothing to do");
@@ -405,16 +646,10 @@ int action_boot(const struct context *ctx)
 	}
 	log_info("boot: modules %zu, overlays %zu%s", ctx->cfg.modules.n, ctx->cfg.overlays.n,
 		 ctx->cfg.strict ? ", strict" : "");
-	r = modules_open(&m, ctx->root, !ctx->real_root);
-	if (r < 0) {
-		log_err("cannot read the kernel module tree: %s; modules not loaded", strerror(-r));
-		status = EXIT_FAILED;
-	} else {
-		status = load_modules(ctx, m);
-		ensure_configfs(ctx, m);
-	}
+	status = run_module_step(ctx);
 	if (status == EXIT_OK || !ctx->cfg.strict) {
-		r = apply_all(ctx, &ctx->cfg.overlays);
+		int r = apply_all(ctx, &ctx->cfg.overlays);
+
 		if (r != EXIT_OK)
 			status = r;
 	}

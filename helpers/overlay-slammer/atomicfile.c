@@ -55,6 +55,22 @@ static int create_temp(int dirfd, const char *base, char *name, size_t size)
 	return -EEXIST;
 }
 
+/* The rename replaces whatever has the name: a device node (as root, -o /dev/null
+ * would destroy it), a FIFO, or a link such as /dev/stdout. Only a regular file is
+ * replaced; a missing one is made. */
+static int check_target(int dirfd, const char *base)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISLNK(st.st_mode) ? -ELOOP : -EEXIST;
+}
+
 static int fill_temp(int fd, const void *data, size_t len, mode_t mode)
 {
 	int r = write_all(fd, data, len);
@@ -78,6 +94,9 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
+	r = check_target(dirfd, base);
+	if (r < 0)
+		return r;
 	fd = create_temp(dirfd, base, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;

@@ -1,11 +1,12 @@
 # overlay-slammer: the static helper, its unit tests and its installation.
 
 SLAMMER_DIR  := helpers/overlay-slammer
-SLAMMER_SRCS := actions.c atomicfile.c bootdev.c check.c configfs.c context.c dtbo.c livetree.c \
-                log.c manifest.c merge.c modules.c sha256.c source.c status.c wait.c
+SLAMMER_SRCS := actions.c atomicfile.c bootdev.c bounded.c check.c configfs.c context.c dtbo.c \
+                livetree.c log.c manifest.c merge.c modules.c sha256.c source.c status.c text.c \
+                wait.c
 SLAMMER_OBJS := $(addprefix $(B)/obj/slammer/,$(SLAMMER_SRCS:.c=.o))
 SLAMMER_MAIN := $(B)/obj/slammer/main.o
-SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree manifest merge sha256)
+SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree manifest merge sha256 text)
 SLAMMER_LIBS := $(B)/librpihw.a
 
 PROGRAMS     += $(B)/overlay-slammer
@@ -34,6 +35,8 @@ $(B)/overlay-slammer: $(SLAMMER_MAIN) $(SLAMMER_OBJS) $(SLAMMER_LIBS)
 # Unit tests link the same objects dynamically: they need cmocka, not a static binary.
 # Those that make allocations fail on demand get the code's malloc calls first.
 $(B)/tests/unit-dtbo: SLAMMER_TEST_LDFLAGS := -Wl,--wrap=malloc
+$(B)/tests/unit-merge: SLAMMER_TEST_LDFLAGS := \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
 $(SLAMMER_TESTS): $(B)/tests/unit-%: $(B)/obj/slammer/test-%.o $(SLAMMER_OBJS) $(SLAMMER_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $(SLAMMER_TEST_LDFLAGS) -o $@ $^ $(filter-out -static,$(DEP_LIBS)) \

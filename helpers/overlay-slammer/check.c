@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "check.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,59 +10,85 @@
 #include "dtbo.h"
 #include "fsutil.h"
 #include "sha256.h"
+#include "text.h"
 #include "util.h"
+
+/* A file name as given, rendered so that it cannot forge a line of its own. */
+#define SHOWN_MAX (PATH_MAX * 4)
 
 static void dt_closep(struct dt *dt)
 {
 	dt_close(dt);
 }
 
+/* Why file could not be read, after "FILE: FAIL ": "is a directory", "cannot
+ * read: No such file or directory"... */
+static const char *read_failure(int r, size_t max, char *buf, size_t size)
+{
+	if (r == -EFBIG && max == DTBO_SIZE_MAX)
+		return "cannot read: larger than the kernel's 1 MiB limit";
+	return read_error(buf, size, NULL, r, max);
+}
+
 static int open_base(const char *base, struct dt *dt)
 {
 	_cleanup_(freep) void *buf = NULL;
-	char why[160];
+	char why[160], name[SHOWN_MAX];
 	size_t len;
 	int r = read_file(base, DTB_SIZE_MAX, &buf, &len);
 
+	text_show(base, name, sizeof(name));
 	if (r < 0) {
-		printf("%s: FAIL cannot read base: %s\n", base, strerror(-r));
+		const char *reason = read_failure(r, DTB_SIZE_MAX, why, sizeof(why));
+
+		if (strncmp(reason, "cannot read: ", 13) == 0)
+			printf("%s: FAIL cannot read base: %s\n", name, reason + 13);
+		else
+			printf("%s: FAIL base %s\n", name, reason);
 		return r;
 	}
 	r = dt_open(dt, buf, len, why, sizeof(why));
 	if (r < 0) {
-		printf("%s: FAIL not a usable base tree: %s\n", base, why);
+		printf("%s: FAIL %s%s\n", name, r == -ENOMEM ? "" : "not a usable base tree: ", why);
 		return r;
 	}
 	if (!dt_has_symbols(dt))
 		printf("%s: note: no __symbols__ node (compile it with dtc -@): no label will "
 		       "resolve\n",
-		       base);
+		       name);
 	return 0;
 }
 
 static bool check_one(const char *file, struct dt *base, const char *base_name)
 {
 	_cleanup_(freep) void *buf = NULL;
-	char why[320], hex[SHA256_HEX_SIZE];
+	char why[320], hex[SHA256_HEX_SIZE], name[SHOWN_MAX];
 	struct dtbo_info info;
 	size_t len;
 	int r = read_file(file, DTBO_SIZE_MAX, &buf, &len);
 
+	text_show(file, name, sizeof(name));
 	if (r < 0) {
-		printf("%s: FAIL cannot read: %s\n", file,
-		       r == -EFBIG ? "larger than the kernel's 1 MiB limit" : strerror(-r));
+		printf("%s: FAIL %s\n", name, read_failure(r, DTBO_SIZE_MAX, why, sizeof(why)));
 		return false;
 	}
 	if (dtbo_validate(buf, len, &info, why, sizeof(why)) < 0) {
-		printf("%s: FAIL %s\n", file, why);
+		printf("%s: FAIL %s\n", name, why);
 		return false;
 	}
-	if (base->fdt && dt_apply(base, buf, len, why, sizeof(why)) < 0) {
-		printf("%s: FAIL does not apply to %s: %s\n", file, base_name, why);
-		return false;
+	if (base->fdt) {
+		r = dt_apply(base, buf, len, why, sizeof(why));
+		if (r == -ENOMEM) {
+			printf("%s: FAIL out of memory applying it\n", name);
+			return false;
+		}
+		if (r < 0) {
+			printf("%s: FAIL does not apply to %s: %s\n", name, base_name, why);
+			return false;
+		}
 	}
 	sha256_hex(buf, len, hex);
-	printf("%s: OK %u fragment%s%s%s%s, %zu bytes, sha256 %s\n", file, info.fragments,
+	printf("%s: OK %u fragment%s%s%s%s, %zu bytes, sha256 %s\n", name, info.fragments,
 	       info.fragments == 1 ? "" : "s", info.has_fixups ? ", uses labels" : "",
 	       base->fdt ? ", applies to " : "", base->fdt ? base_name : "", len, hex);
 	return true;
@@ -70,11 +97,14 @@ static bool check_one(const char *file, struct dt *base, const char *base_name)
 int action_check(char *const *files, size_t n, const char *base)
 {
 	_cleanup_(dt_closep) struct dt dt = { 0 };
+	char base_name[SHOWN_MAX] = "";
 	bool ok = true;
 
 	if (base && open_base(base, &dt) < 0)
 		return EXIT_FAILED;
+	if (base)
+		text_show(base, base_name, sizeof(base_name));
 	for (size_t i = 0; i < n; i++)
-		ok &= check_one(files[i], &dt, base);
+		ok &= check_one(files[i], &dt, base_name);
 	return ok ? EXIT_OK : EXIT_FAILED;
 }

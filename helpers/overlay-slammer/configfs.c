@@ -6,9 +6,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "fsutil.h"
 #include "util.h"
@@ -51,6 +55,9 @@ int configfs_open(const char *root, int *dirfd)
 	return open_overlays(root, dirfd);
 }
 
+/* Item names are whatever mkdir was given, up to NAME_MAX. */
+#define ITEM_PATH_MAX (NAME_MAX + 16)
+
 static int item_path(char *out, size_t size, const char *name, const char *attr)
 {
 	int n = snprintf(out, size, "%s/%s", name, attr);
@@ -58,18 +65,38 @@ static int item_path(char *out, size_t size, const char *name, const char *attr)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int read_status(int dirfd, const char *name, char *buf, size_t size)
+/* An attribute to read: configfs attributes are regular files (of size 0 or a
+ * page); O_NONBLOCK keeps anything else from blocking the open. */
+static int open_attr(int dirfd, const char *name, const char *attr)
 {
-	_cleanup_(closep) int fd = -1;
-	char path[128];
-	ssize_t n;
-	int r = item_path(path, sizeof(path), name, "status");
+	char path[ITEM_PATH_MAX];
+	struct stat st;
+	int fd, r = item_path(path, sizeof(path), name, attr);
 
 	if (r < 0)
 		return r;
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+static int read_status(int dirfd, const char *name, char *buf, size_t size)
+{
+	_cleanup_(closep) int fd = open_attr(dirfd, name, "status");
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
 	do
 		n = read(fd, buf, size - 1);
 	while (n < 0 && errno == EINTR);
@@ -104,21 +131,16 @@ int configfs_state(int dirfd, const char *name, enum overlay_state *state)
 
 int configfs_read_blob(int dirfd, const char *name, void **blob, size_t *len)
 {
-	_cleanup_(closep) int fd = -1;
-	char path[128];
-	int r = item_path(path, sizeof(path), name, "dtbo");
+	_cleanup_(closep) int fd = open_attr(dirfd, name, "dtbo");
 
-	if (r < 0)
-		return r;
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	return read_fd_whole(fd, (size_t)1024 * 1024, blob, len);
 }
 
 static int write_blob(int dirfd, const char *name, const void *blob, size_t len)
 {
-	char path[128];
+	char path[ITEM_PATH_MAX];
 	int fd, r = item_path(path, sizeof(path), name, "dtbo");
 
 	if (r < 0)
@@ -138,6 +160,8 @@ int configfs_apply(int dirfd, const char *name, const void *blob, size_t len)
 	enum overlay_state state = OVERLAY_ABSENT;
 	int r;
 
+	/* EEXIST: another writer made the item since the caller looked; it is theirs,
+	 * and this run leaves it alone. */
 	if (mkdirat(dirfd, name, 0755) < 0)
 		return -errno;
 	r = write_blob(dirfd, name, blob, len);
@@ -145,10 +169,32 @@ int configfs_apply(int dirfd, const char *name, const void *blob, size_t len)
 		r = configfs_state(dirfd, name, &state);
 	if (r == 0 && state != OVERLAY_APPLIED)
 		r = -EBADMSG;
-	/* The reason the apply failed matters more than a failed cleanup. */
+	/* The item is this run's own: it goes. The reason the apply failed matters
+	 * more than a failed cleanup. */
 	if (r < 0)
 		(void)unlinkat(dirfd, name, AT_REMOVEDIR);
 	return r;
+}
+
+int configfs_lock(int dirfd, unsigned timeout_s, uint64_t *waited_usec)
+{
+	const struct timespec pause = { 0, 10L * 1000 * 1000 };
+	uint64_t t0 = now_usec(), limit = (uint64_t)timeout_s * 1000000u;
+
+	for (;;) {
+		if (flock(dirfd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -errno;
+		if (now_usec() - t0 >= limit)
+			return -ETIMEDOUT;
+		nanosleep(&pause, NULL);
+	}
+	if (waited_usec)
+		*waited_usec = now_usec() - t0;
+	return 0;
 }
 
 int configfs_remove(int dirfd, const char *name)
@@ -158,30 +204,90 @@ int configfs_remove(int dirfd, const char *name)
 	return 0;
 }
 
-int configfs_list(int dirfd, struct name_list *out)
+void configfs_items_free(struct configfs_items *items)
 {
-	DIR *d;
-	struct dirent *de;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; i < items->n; i++)
+		free(items->item[i].name);
+	free(items->item);
+	items->item = NULL;
+	items->n = 0;
+}
+
+static int by_age(const void *a, const void *b)
+{
+	const struct configfs_item *x = a, *y = b;
+
+	if (x->made.tv_sec != y->made.tv_sec)
+		return x->made.tv_sec < y->made.tv_sec ? -1 : 1;
+	if (x->made.tv_nsec != y->made.tv_nsec)
+		return x->made.tv_nsec < y->made.tv_nsec ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int add_item(struct configfs_items *items, size_t *cap, int dirfd, const char *name)
+{
+	struct configfs_item *it;
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno; /* removed meanwhile */
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (items->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct configfs_item *n = realloc(items->item, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		items->item = n;
+		*cap = ncap;
+	}
+	it = &items->item[items->n];
+	it->name = strdup(name);
+	if (!it->name)
+		return -ENOMEM;
+	it->made = st.st_mtim;
+	items->n++;
+	return 0;
+}
+
+int configfs_items(int dirfd, struct configfs_items *out)
+{
+	_cleanup_(closedirp) DIR *d = NULL;
+	size_t cap = 0;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
 
 	out->n = 0;
+	out->item = NULL;
 	if (fd < 0)
 		return -errno;
 	d = fdopendir(fd);
 	if (!d) {
-		int e = -errno;
-
+		r = -errno;
 		close(fd);
-		return e;
+		return r;
 	}
-	while ((de = readdir(d)) && out->n < LIST_MAX) {
-		size_t n = strlen(de->d_name);
+	for (;;) {
+		const struct dirent *de;
 
-		if (!overlay_name_valid(de->d_name, n))
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			r = -errno;
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		memcpy(out->names[out->n++], de->d_name, n + 1);
+		r = add_item(out, &cap, dirfd, de->d_name);
+		if (r < 0)
+			break;
 	}
-	closedir(d);
+	if (r < 0) {
+		configfs_items_free(out);
+		return r;
+	}
+	if (out->n > 1)
+		qsort(out->item, out->n, sizeof(*out->item), by_age);
 	return 0;
 }
 

@@ -3,6 +3,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 
@@ -30,13 +32,34 @@ int configfs_read_blob(int dirfd, const char *name, void **blob, size_t *len);
 
 /* mkdir, one whole write of the blob, close, then status: the kernel applies the
  * blob when the writer closes and reports failure only through status.
- * -EBADMSG: the kernel did not apply it; its item has been removed again. */
+ * -EBADMSG: the kernel did not apply it; its item (this run's own) has been
+ * removed again. -EEXIST: the mkdir found an item of that name, made by another
+ * writer since the caller looked; it is left alone. */
 int configfs_apply(int dirfd, const char *name, const void *blob, size_t len);
 
 /* rmdir; an absent item is not an error. */
 int configfs_remove(int dirfd, const char *name);
 
-/* Names of the items present, in directory order; others are skipped. */
-int configfs_list(int dirfd, struct name_list *out);
+/* Takes the exclusive lock that apply, remove and boot hold while they change
+ * items: flock(2) on the overlays directory itself, released by the kernel when
+ * the process ends however it ends. Waits at most timeout_s seconds
+ * (-ETIMEDOUT); *waited_usec (may be NULL) says how long it did. Other -errno:
+ * the file system cannot lock. */
+int configfs_lock(int dirfd, unsigned timeout_s, uint64_t *waited_usec);
+
+struct configfs_item {
+	char *name;           /* as the directory holds it: any bytes but '/' */
+	struct timespec made; /* the item's mtime: when it was made */
+};
+
+struct configfs_items {
+	size_t n;
+	struct configfs_item *item;
+};
+
+/* Every item present, whatever its name, oldest first (then by name): the order
+ * in which they were made. -ENOMEM or -errno. */
+int configfs_items(int dirfd, struct configfs_items *out);
+void configfs_items_free(struct configfs_items *items);
 
 const char *overlay_state_name(enum overlay_state state);

@@ -19,8 +19,9 @@
 #include "source.h"
 #include "util.h"
 
-/* Nodes nest at most this deep, in the overlay and in the live tree. */
-#define DEPTH_MAX 32
+/* Nodes nest at most this deep, in the overlay and in the live tree: the
+ * validator and the kernel allow no more. */
+#define DEPTH_MAX DT_DEPTH_MAX
 /* A property the kernel shows is at most the size of the tree it came from. */
 #define PROP_MAX DTB_SIZE_MAX
 /* Differences named in full; the rest are counted. */

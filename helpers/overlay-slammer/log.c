@@ -6,9 +6,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "util.h"
 
 #define LOG_PREFIX "overlay-slammer"
@@ -32,15 +34,41 @@ void log_close(void)
 	kmsg[0] = '\0';
 }
 
-/* A read-only or missing /dev/kmsg must not stop the boot: stderr has the line. */
+/* Why the open of kmsg failed: ENXIO is a FIFO without a reader, EISDIR a
+ * directory; either is named by its kind. */
+static const char *open_failure(void)
+{
+	int e = errno;
+	struct stat st;
+
+	if ((e == ENXIO || e == EISDIR) && stat(kmsg, &st) == 0)
+		return file_kind(st.st_mode);
+	return strerror(e);
+}
+
+/* A read-only, missing or odd /dev/kmsg must not stop the boot: stderr has the
+ * line. O_NONBLOCK: a FIFO there must not hold the helper up, neither at the open
+ * (no reader) nor at the write (a full pipe); only the kernel's character device,
+ * or a regular file standing in for it under --sysroot, is written. */
 static void write_kmsg(const char *rec, size_t len)
 {
-	int fd = open(kmsg, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+	int fd = open(kmsg, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	const char *why = NULL;
 
-	if (fd < 0 || write(fd, rec, len) < 0)
-		kmsg[0] = '\0';
+	if (fd < 0)
+		why = open_failure();
+	else if (fstat(fd, &st) == 0 && !S_ISCHR(st.st_mode) && !S_ISREG(st.st_mode))
+		why = file_kind(st.st_mode);
+	else if (write(fd, rec, len) < 0)
+		why = strerror(errno);
 	if (fd >= 0)
 		close(fd);
+	if (why) {
+		fprintf(stderr, LOG_PREFIX ": cannot log to %s (%s); logging to stderr only\n", kmsg,
+			why);
+		kmsg[0] = '\0';
+	}
 }
 
 void log_set_debug(bool on)

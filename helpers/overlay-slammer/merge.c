@@ -17,8 +17,9 @@
 #include "sha256.h"
 #include "util.h"
 
-/* Nodes nest at most this deep below a fragment's target. */
-#define DEPTH_MAX 32
+/* Nodes nest at most this deep below a fragment's target: dtbo_validate allows
+ * no more in all. */
+#define DEPTH_MAX DT_DEPTH_MAX
 /* Properties remembered across overlays, to find two that disagree. */
 #define SETTINGS_MAX 65536
 
@@ -44,8 +45,10 @@ int merge_open(struct merge **out, const void *base, size_t len, char *why, size
 	int r;
 
 	*out = NULL;
-	if (!m)
+	if (!m) {
+		snprintf(why, why_size, "out of memory");
 		return -ENOMEM;
+	}
 	r = dt_open(&m->dt, base, len, why, why_size);
 	if (r < 0) {
 		free(m);
@@ -146,6 +149,7 @@ static int note_property(const struct walk *w, const char *path, const char *pro
 	int node = fdt_path_offset(w->tree, path), len = 0;
 	const void *val = node >= 0 ? fdt_getprop(w->tree, node, prop, &len) : NULL;
 	struct setting *s;
+	int r;
 
 	if (!val)
 		return 0; /* libfdt applied it; nothing to compare */
@@ -160,9 +164,13 @@ static int note_property(const struct walk *w, const char *path, const char *pro
 		}
 		return 0;
 	}
-	if (!s)
-		return add_setting(w->m, path, prop, val, len);
-	return replace_value(s, val, len, w->m->count);
+	r = s ? replace_value(s, val, len, w->m->count) : add_setting(w->m, path, prop, val, len);
+	if (r == -E2BIG)
+		snprintf(w->why, w->why_size, "the overlays set more than %d properties in all",
+			 SETTINGS_MAX);
+	else if (r < 0)
+		snprintf(w->why, w->why_size, "out of memory");
+	return r;
 }
 
 static int child_path(char *out, size_t size, const char *path, const char *name)
@@ -312,20 +320,19 @@ static void merge_closep(struct merge **m)
 static int open_base(const char *base, struct merge **m)
 {
 	_cleanup_(freep) void *buf = NULL;
-	char why[160];
+	char why[PATH_MAX + 160];
 	size_t len;
 	int r = read_file(base, DTB_SIZE_MAX, &buf, &len);
 
 	if (r < 0) {
-		log_err("cannot read base tree %s: %s", base,
-			r == -EFBIG ? "larger than 8 MiB" : strerror(-r));
+		log_err("base tree: %s", read_error(why, sizeof(why), base, r, DTB_SIZE_MAX));
 		return r;
 	}
 	r = merge_open(m, buf, len, why, sizeof(why));
 	if (r == -EINVAL)
 		log_err("%s is not a usable base tree: %s", base, why);
 	else if (r < 0)
-		log_err("%s: %s", base, strerror(-r));
+		log_err("%s: %s", base, r == -ENOMEM ? "out of memory" : strerror(-r));
 	else if (fdt_path_offset((*m)->dt.fdt, "/__symbols__") < 0)
 		log_warn("%s has no __symbols__ node (dtc -@): overlays that use its labels will "
 			 "not apply",
@@ -341,8 +348,10 @@ static int add_file(struct merge *m, char *const *files, size_t i)
 	int r = read_file(files[i], DTBO_SIZE_MAX, &buf, &len);
 
 	if (r < 0) {
-		log_err("cannot read %s: %s", files[i],
-			r == -EFBIG ? "larger than the kernel's 1 MiB limit" : strerror(-r));
+		if (r == -EFBIG)
+			log_err("%s is larger than the kernel's 1 MiB limit", files[i]);
+		else
+			log_err("%s", read_error(why, sizeof(why), files[i], r, DTBO_SIZE_MAX));
 		return r;
 	}
 	r = dtbo_validate(buf, len, NULL, why, sizeof(why));
@@ -361,8 +370,31 @@ static int add_file(struct merge *m, char *const *files, size_t i)
 	else if (r == -EINVAL)
 		log_err("%s does not apply: %s", files[i], why);
 	else if (r < 0)
-		log_err("%s: %s", files[i], strerror(-r));
+		log_err("%s: %s", files[i],
+			r == -ENOMEM ? "out of memory" : r == -E2BIG ? why : strerror(-r));
 	return r;
+}
+
+/* The merged tree replaces out by rename: what else is there is kept, and named. */
+static const char *write_error(const char *out, int r, char *buf, size_t size)
+{
+	switch (r) {
+	case -EISDIR:
+		snprintf(buf, size, "%s is a directory: give the path of the file to write", out);
+		break;
+	case -ELOOP:
+		snprintf(buf, size, "%s is a symbolic link: give the file itself (the output "
+			 "replaces its path, and would replace the link); nothing written", out);
+		break;
+	case -EEXIST:
+		snprintf(buf, size, "%s is not a regular file (a device node, a FIFO or a socket): "
+			 "refused, it would be replaced; nothing written", out);
+		break;
+	default:
+		snprintf(buf, size, "cannot write %s: %s; it was left as it was", out,
+			 r == -ENOMEM ? "out of memory" : strerror(-r));
+	}
+	return buf;
 }
 
 int action_merge(const char *base, const char *out, char *const *overlays, size_t n)
@@ -381,7 +413,9 @@ int action_merge(const char *base, const char *out, char *const *overlays, size_
 	blob = merge_result(m, &len);
 	r = write_file_atomic(out, blob, len, 0644);
 	if (r < 0) {
-		log_err("cannot write %s: %s; it was left as it was", out, strerror(-r));
+		char why[PATH_MAX + 200];
+
+		log_err("%s", write_error(out, r, why, sizeof(why)));
 		return EXIT_FAILED;
 	}
 	sha256_hex(blob, len, hex);

@@ -33,7 +33,7 @@ static void kmod_log(void *data, int priority, const char *file, int line, const
 	log_debug("libkmod: %s", msg);
 }
 
-static int kernel_version(const char *root, char *out, size_t size)
+int modules_kernel_release(const char *root, char *out, size_t size)
 {
 	char path[4096];
 	struct utsname u;
@@ -91,7 +91,7 @@ int modules_open(struct modules **out, const char *root, bool dry_run)
 		return -ENOMEM;
 	m->dry_run = dry_run;
 	snprintf(m->root, sizeof(m->root), "%s", root);
-	r = kernel_version(root, m->kver, sizeof(m->kver));
+	r = modules_kernel_release(root, m->kver, sizeof(m->kver));
 	if (r == 0) {
 		char sub[128];
 

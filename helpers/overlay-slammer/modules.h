@@ -8,6 +8,12 @@
 
 struct modules;
 
+/* libkmod runs in a process of its own (bounded_run) for at least this long, or
+ * rd.rpi_hw.timeout when that is longer, with this much more address space: it
+ * holds the indexes and one module file at a time. */
+#define MODULES_STEP_MIN_S 5
+#define MODULES_STEP_MEM ((size_t)256 * 1024 * 1024)
+
 enum module_state {
 	MODULE_NOT_LOADED,
 	MODULE_LOADED,  /* loaded before we looked, or by us */
@@ -27,6 +33,10 @@ enum module_outcome {
 int modules_open(struct modules **m, const char *root, bool dry_run);
 void modules_close(struct modules *m);
 const char *modules_kernel_version(const struct modules *m);
+
+/* The kernel release whose module tree is read: uname's, or under a fake ROOT its
+ * /proc/sys/kernel/osrelease. Without libkmod, for messages about it. */
+int modules_kernel_release(const char *root, char *out, size_t size);
 
 /* Loads name and its dependencies. -ENOENT: no such module in the tree; other
  * negative errno: the kernel refused it. */

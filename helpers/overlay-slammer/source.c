@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include "fsutil.h"
 #include "manifest.h"
 #include "util.h"
+
+/* SHA256SUMS lists a few overlays: 64 KiB is hundreds of lines. */
+#define MANIFEST_MAX ((size_t)64 * 1024)
 
 void overlay_blob_free(struct overlay_blob *b)
 {
@@ -26,12 +30,15 @@ static int verify_manifest(int dirfd, const char *dir, const char *file,
 	_cleanup_(freep) void *list = NULL;
 	char want[SHA256_HEX_SIZE];
 	size_t len;
-	int r = read_file_beneath(dirfd, MANIFEST_NAME, (size_t)64 * 1024, &list, &len);
+	int r = read_file_beneath(dirfd, MANIFEST_NAME, MANIFEST_MAX, &list, &len);
 
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0) {
-		snprintf(why, why_size, "cannot read %s/%s: %s", dir, MANIFEST_NAME, strerror(-r));
+		char path[PATH_MAX + 16];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, MANIFEST_NAME);
+		read_error(why, why_size, path, r, MANIFEST_MAX);
 		return r;
 	}
 	r = manifest_lookup(list, len, file, want);
@@ -56,21 +63,10 @@ static int verify_manifest(int dirfd, const char *dir, const char *file,
 
 static void describe_read_error(int r, const char *path, char *why, size_t why_size)
 {
-	switch (r) {
-	case -EFBIG:
+	if (r == -EFBIG)
 		snprintf(why, why_size, "%s is larger than the kernel's 1 MiB limit", path);
-		break;
-	case -EXDEV:
-	case -ELOOP:
-		snprintf(why, why_size, "%s is a symbolic link out of its directory; refused",
-			 path);
-		break;
-	case -EINVAL:
-		snprintf(why, why_size, "%s is not a regular file", path);
-		break;
-	default:
-		snprintf(why, why_size, "cannot read %s: %s", path, strerror(-r));
-	}
+	else
+		read_error(why, why_size, path, r, DTBO_SIZE_MAX);
 }
 
 /* -ENOENT when dir has no such file, so the search goes on; other errors stop it. */
@@ -80,8 +76,16 @@ static int read_from_dir(const char *dir, const char *file, struct overlay_blob 
 	_cleanup_(closep) int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int r;
 
-	if (dirfd < 0)
+	/* Only a directory that is not there lets the search go on: one that cannot be
+	 * opened (no file descriptors left, no permission) is named as it is. */
+	if (dirfd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return -ENOENT;
+	if (dirfd < 0) {
+		r = -errno;
+		snprintf(why, why_size, "cannot open the overlay directory %s: %s", dir,
+			 strerror(-r));
+		return r;
+	}
 	r = path_join(b->origin, sizeof(b->origin), dir, file);
 	if (r < 0)
 		return r;

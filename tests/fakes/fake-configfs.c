@@ -4,7 +4,8 @@
  * interface, so that tests can drive overlay-slammer's real code path on hosts
  * whose kernel has no configfs.
  *
- *   fake-configfs [--base BASE.dtb] [--reject-all] [--log FILE] [--debug] MOUNTPOINT
+ *   fake-configfs [--base BASE.dtb] [--reject-all] [--race-mkdir NAME] [--log FILE]
+ *                 [--debug] MOUNTPOINT
  *
  * Presents MOUNTPOINT/device-tree/overlays/ and stays in the foreground,
  * single-threaded, until unmounted or sent SIGTERM/SIGINT.
@@ -23,6 +24,9 @@
  *    path; a refused blob leaves the item empty and writable.
  *  - rmdir of the most recently applied item restores the live tree as it was
  *    before that item.
+ *  - --race-mkdir NAME: the first mkdir of NAME loses a race with another writer,
+ *    one that takes no lock: the item is made (empty, unapplied) as if by that
+ *    writer an instant before, and the mkdir fails with EEXIST.
  *
  * Where this differs from the kernel, on purpose:
  *  - a dtbo write at any offset other than the end of what was written gets
@@ -40,8 +44,8 @@
  *    the kernel refuses to remove an overlay that a later one builds on.
  *
  * --log FILE gets one line per event, flushed at once: "mkdir NAME",
- * "apply NAME ok", "apply NAME rejected REASON", "rmdir NAME",
- * "rmdir NAME out-of-order".
+ * "mkdir NAME by another writer", "apply NAME ok", "apply NAME rejected REASON",
+ * "rmdir NAME", "rmdir NAME out-of-order".
  */
 #define FUSE_USE_VERSION 31
 
@@ -86,6 +90,7 @@ struct item {
 struct fake {
 	const char *base_path;
 	const char *log_path;
+	const char *race_mkdir;		/* NAME whose first mkdir loses a race */
 	char *mountpoint;
 	bool reject_all;
 	bool debug;
@@ -723,6 +728,13 @@ static int fc_mkdir(const char *path, mode_t mode)
 		return -EPERM;
 	if (item_by_name(f, name, strlen(name)))
 		return -EEXIST;
+	if (f->race_mkdir && strcmp(name, f->race_mkdir) == 0) {
+		f->race_mkdir = NULL;
+		rc = item_add(f, name);
+		if (rc == 0)
+			note(f, "mkdir %s by another writer", name);
+		return rc == 0 ? -EEXIST : rc;
+	}
 	rc = item_add(f, name);
 	if (rc == 0)
 		note(f, "mkdir %s", name);
@@ -904,8 +916,8 @@ static int fc_link(const char *from, const char *to)
 
 static void usage(FILE *out)
 {
-	fputs("usage: fake-configfs [--base BASE.dtb] [--reject-all] [--log FILE] [--debug]"
-	      " MOUNTPOINT\n"
+	fputs("usage: fake-configfs [--base BASE.dtb] [--reject-all] [--race-mkdir NAME]"
+	      " [--log FILE] [--debug] MOUNTPOINT\n"
 	      "Serves a stand-in for configfs device-tree/overlays at MOUNTPOINT, in the\n"
 	      "foreground, until it is unmounted.\n", out);
 }
@@ -916,6 +928,7 @@ static int parse_args(int argc, char **argv, struct fake *f)
 	static const struct option opts[] = {
 		{ "base", required_argument, NULL, 'b' },
 		{ "reject-all", no_argument, NULL, 'r' },
+		{ "race-mkdir", required_argument, NULL, 'R' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -927,6 +940,7 @@ static int parse_args(int argc, char **argv, struct fake *f)
 		switch (c) {
 		case 'b': f->base_path = optarg; break;
 		case 'r': f->reject_all = true; break;
+		case 'R': f->race_mkdir = optarg; break;
 		case 'l': f->log_path = optarg; break;
 		case 'd': f->debug = true; break;
 		case 'h': usage(stdout); return -1;

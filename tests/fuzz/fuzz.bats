@@ -31,3 +31,7 @@ replay() {
 @test "manifest reader: corpus replays cleanly" {
 	replay manifest
 }
+
+@test "names shown as JSON and text: corpus replays cleanly" {
+	replay text
+}

@@ -338,3 +338,74 @@ assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "meti
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"disabled"* ]]
 }
+
+@test "the pre-check starts from what configfs holds: an overlay may build on one applied earlier" {
+	start_kernel
+	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
+	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
+	write_manifest
+	slam apply cruiser-raspberrypi-cm5
+	[ "$status" -eq 0 ]
+	# The port needs the label the Cruiser overlay adds; the firmware's tree lacks it.
+	slam apply cruiser-poe-port
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"applied overlay cruiser-poe-port from "* ]]
+	[[ "$output" != *"does not fit"* && "$output" != *"cannot be replayed"* ]]
+	[ "$(grep '^apply' "$KLOG")" = "$(printf 'apply cruiser-raspberrypi-cm5 ok\napply cruiser-poe-port ok')" ]
+}
+
+@test "applied items are replayed in the configured order, then the others oldest first" {
+	start_kernel
+	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
+	cp "$FIX/cruiser-poe-port.dtbo" "$FIX/by-path.dtbo" "$OVL/"
+	write_manifest
+	# Not configured: cruiser-poe-port sorts before cruiser-raspberrypi-cm5 by name,
+	# but was made after it; replayed by name, it would not fit.
+	cmdline rd.rpi_hw.overlays=by-path
+	slam apply cruiser-raspberrypi-cm5
+	slam apply cruiser-poe-port
+	[ "$status" -eq 0 ]
+	slam apply by-path
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"cannot be replayed"* ]]
+	slam remove by-path cruiser-poe-port cruiser-raspberrypi-cm5
+	# Configured, the order given is the order of replay.
+	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5,cruiser-poe-port
+	slam apply
+	[ "$status" -eq 0 ]
+	slam apply by-path
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"cannot be replayed"* ]]
+}
+
+@test "an applied item that cannot be replayed turns the pre-check off, with one line" {
+	# No live tree at first: the port goes in unchecked, and the stand-in, given no
+	# base, takes any valid overlay.
+	start_fake_configfs "$ROOT"
+	CFS="$ROOT/sys/kernel/config/device-tree/overlays"
+	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
+	write_manifest
+	slam apply cruiser-poe-port
+	[ "$status" -eq 0 ]
+	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
+	slam apply axelera-metis
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c 'cannot be replayed')" -eq 1 ]
+	[[ "$output" == *"overlay cruiser-poe-port is applied, but cannot be replayed on the copy of the live device tree (label 'cruiser_poe' is not in the base tree): the overlays after it are not pre-checked; the kernel still checks them"* ]]
+	[ "$(cat "$CFS/axelera-metis/status")" = applied ]
+}
+
+@test "an overlay that did not reach the kernel is not in the pre-check's tree" {
+	# The Cruiser overlay's item is taken by another writer: it is not applied, so
+	# the port, which needs it, must not pass the pre-check as if it were.
+	start_kernel --race-mkdir cruiser-raspberrypi-cm5
+	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
+	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
+	write_manifest
+	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5,cruiser-poe-port
+	slam apply
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"overlay cruiser-poe-port does not fit this board's device tree: label 'cruiser_poe' is not in the base tree; not applied"* ]]
+	run grep -c cruiser-poe-port "$KLOG"
+	[ "$output" = 0 ]
+}

@@ -97,3 +97,36 @@ module_loaded() {
 	mkdir -p "$ROOT/sys/module/$1"
 	echo live >"$ROOT/sys/module/$1/initstate"
 }
+
+# hostile KIND ARGS... >OUT: a hand-made hostile device tree (tests/slammer/hostile-fdt).
+hostile() {
+	"$REPO/tests/slammer/hostile-fdt" "$@"
+}
+
+# corrupt_module_index crash|hang: breaks ROOT's modules.dep.bin as a bad disk or
+# a half-written depmod would, in one of two ways libkmod does not survive: the
+# root node's child range turned inside out (libkmod asks malloc for a negative
+# count of children and writes through NULL), or its first child pointed past the
+# end of the file at a prefix (libkmod reads it one byte at a time for ever,
+# growing a buffer).
+corrupt_module_index() {
+	local kver
+	kver=$(cat "$ROOT/proc/sys/kernel/osrelease")
+	python3 - "$ROOT/lib/modules/$kver/modules.dep.bin" "$1" <<-'PY'
+	import struct, sys
+	path, how = sys.argv[1], sys.argv[2]
+	b = bytearray(open(path, "rb").read())
+	magic, _, root = struct.unpack(">III", b[:12])
+	assert magic == 0xB007F457, "not a kmod index"
+	PREFIX, CHILDS = 0x80000000, 0x20000000
+	assert root & CHILDS, "the root node has no children"
+	off = root & 0x0FFFFFFF
+	if root & PREFIX:
+	    off = b.index(0, off) + 1
+	if how == "crash":
+	    b[off], b[off + 1] = 0x7E, 0x00
+	else:
+	    b[off + 2:off + 6] = struct.pack(">I", PREFIX | 0x0FFFFFF0)
+	open(path, "wb").write(b)
+	PY
+}

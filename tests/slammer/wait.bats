@@ -52,3 +52,23 @@ setup() {
 	slam wait-device --timeout 0 /dev/metis-1:2:0
 	[ "$status" -eq 0 ]
 }
+
+@test "a FIFO or a directory is not the device: waited out, then named" {
+	mkfifo "$ROOT/dev/axelera0"
+	slam wait-device --timeout 0
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"/dev/axelera0 did not appear within 0 s: /dev/axelera0 is a FIFO, not a device node: remove it (udev makes the node and its link)"* ]]
+	slam status
+	[[ "$output" == *"device   /dev/axelera0            absent (a FIFO is there)"* ]]
+	rm "$ROOT/dev/axelera0"
+	mkdir "$ROOT/dev/metis-1:1:0"
+	ln -s metis-1:1:0 "$ROOT/dev/axelera0"
+	slam wait-device --timeout 0
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"/dev/axelera0 is a directory, not a device node"* ]]
+	# Once the real node replaces it, the wait ends.
+	rmdir "$ROOT/dev/metis-1:1:0"
+	: >"$ROOT/dev/metis-1:1:0"
+	slam wait-device --timeout 0
+	[ "$status" -eq 0 ]
+}

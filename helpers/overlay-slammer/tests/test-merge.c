@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <libfdt.h>
@@ -247,6 +248,122 @@ static void test_atomic_write(void **state)
 	assert_int_equal(rmdir(dir), 0); /* empty: nothing left behind */
 }
 
+/* Allocation failures on demand: unit-merge links with --wrap for these, so the
+ * code under test reaches them first. fail_at counts down to the failing call;
+ * negative means never. */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+static int fail_at = -1;
+
+static bool failing(void)
+{
+	return fail_at >= 0 && fail_at-- == 0;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return failing() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return failing() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return failing() ? NULL : __real_realloc(p, n);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return failing() ? NULL : __real_strdup(s);
+}
+
+/* Each allocation fails in turn: -ENOMEM with "out of memory" as the reason, and
+ * a failed merge_add leaves the tree as it was. */
+static void test_out_of_memory(void **state)
+{
+	char base[BUF], o1[BUF], o2[BUF], why[256], before[BUF];
+	size_t n = make_base(base), n1 = make_overlay(o1, BY_LABEL, "pcie1", 0, "okay");
+	size_t n2 = make_overlay(o2, BY_PATH, "/soc/uart@2000", 0, "okay"), earlier, blen, len;
+	struct merge *m = NULL;
+	const void *tree;
+	int r;
+
+	(void)state;
+	for (int at = 0;; at++) {
+		fail_at = at;
+		memset(why, 'X', sizeof(why));
+		r = merge_open(&m, base, n, why, sizeof(why));
+		fail_at = -1;
+		if (r == 0)
+			break;
+		assert_int_equal(r, -ENOMEM);
+		assert_string_equal(why, "out of memory");
+		assert_null(m);
+	}
+	assert_int_equal(merge_add(m, o1, n1, why, sizeof(why), &earlier), 0);
+	tree = merge_result(m, &blen);
+	memcpy(before, tree, blen);
+	for (int at = 0;; at++) {
+		fail_at = at;
+		memset(why, 'X', sizeof(why));
+		r = merge_add(m, o2, n2, why, sizeof(why), &earlier);
+		fail_at = -1;
+		if (r == 0)
+			break;
+		assert_int_equal(r, -ENOMEM);
+		assert_string_equal(why, "out of memory");
+		tree = merge_result(m, &len);
+		assert_int_equal(len, blen);
+		assert_memory_equal(tree, before, blen);
+	}
+	assert_string_equal(status_at(m, "/soc/uart@2000"), "okay");
+	merge_close(m);
+}
+
+/* The output replaces its path by rename: only a regular file may be there. As
+ * root, -o /dev/null once replaced the device node with a file. */
+static void test_atomic_write_refuses_other_files(void **state)
+{
+	char dir[] = "/tmp/merge-test-XXXXXX", path[64];
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(write_file_atomic(path, "x", 1, 0644), -EEXIST);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/null", dir);
+	if (mknod(path, S_IFCHR | 0600, makedev(1, 3)) == 0) {
+		assert_int_equal(write_file_atomic(path, "x", 1, 0644), -EEXIST);
+		assert_int_equal(lstat(path, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+		assert_int_equal(unlink(path), 0);
+	}
+	snprintf(path, sizeof(path), "%s/stdout", dir);
+	assert_int_equal(symlink("/proc/self/fd/1", path), 0);
+	assert_int_equal(write_file_atomic(path, "x", 1, 0644), -ELOOP);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(write_file_atomic(path, "x", 1, 0644), -EISDIR);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0); /* empty: no temporary file left */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +374,8 @@ int main(void)
 		cmocka_unit_test(test_unresolved_references_are_named),
 		cmocka_unit_test(test_same_inputs_same_bytes),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_atomic_write_refuses_other_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
