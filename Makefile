@@ -65,22 +65,39 @@ ALL_LDFLAGS  := $(SAN_FLAGS) $(LDFLAGS)
 KMOD_STATIC  ?= $(RPI_HW_CACHE)/kmod-$(ARCH)
 # The target's .pc files; Debian ships no <triplet>-pkg-config without pkgconf:<arch>.
 PKG_CONFIG   ?= $(if $(CROSS),PKG_CONFIG_LIBDIR=/usr/lib/$(ARCH)/pkgconfig:/usr/share/pkgconfig )pkg-config
-ifeq ($(STATIC),1)
-DEP_CFLAGS   := -I$(KMOD_STATIC)/include $(shell $(PKG_CONFIG) --cflags blkid 2>/dev/null)
-DEP_LIBS     := -static -Wl,--gc-sections -L$(KMOD_STATIC)/lib -lkmod -lzstd -llzma -lz \
-                -lfdt -lblkid
-STATIC_DEPS  := $(KMOD_STATIC)/lib/libkmod.a
-ALL_CFLAGS   += -ffunction-sections -fdata-sections
-# The target's libfdt.a, unpacked from its package by scripts/fetch-libfdt.sh.
-ifneq ($(CROSS),)
-FDT_STATIC   ?= $(RPI_HW_CACHE)/fdt-$(ARCH)
-DEP_LIBS     += -L$(FDT_STATIC)/lib
-STATIC_DEPS  += $(FDT_STATIC)/lib/libfdt.a
-endif
+
+# libfdt 1.7.1 or later (1.6.1 loses the target of an overlay that labels its own
+# __overlay__ node, as Raspberry Pi's do). LIBFDT=source: the archive that
+# scripts/build-libfdt.sh builds from the Debian source pinned in
+# scripts/sources.list, cached by version and target; the default of the static
+# and the sanitizer builds. LIBFDT=system: the system's, checked (the default of
+# STATIC=0).
+FDT_PIN      := $(shell awk '$$1 == "device-tree-compiler" { print $$3 }' scripts/sources.list)
+FDT_STATIC   ?= $(RPI_HW_CACHE)/fdt-$(FDT_PIN)-$(ARCH)
+LIBFDT       ?= $(if $(filter 1,$(STATIC) $(SANITIZE)),source,system)
+ifeq ($(LIBFDT),source)
+FDT_CFLAGS   := -I$(FDT_STATIC)/include
+FDT_LIBS     := -L$(FDT_STATIC)/lib -lfdt
+FDT_DEPS     := $(FDT_STATIC)/lib/libfdt.a
+else ifeq ($(LIBFDT),system)
+FDT_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libfdt 2>/dev/null)
+FDT_LIBS     := $(or $(shell $(PKG_CONFIG) --libs libfdt 2>/dev/null),-lfdt)
+# fdt_get_symbol() came with 1.7.1: without it, the library is older.
+FDT_DEPS     := $(B)/.libfdt-1.7.1
 else
-DEP_CFLAGS   := $(shell $(PKG_CONFIG) --cflags libkmod blkid 2>/dev/null)
-DEP_LIBS     := $(shell $(PKG_CONFIG) --libs libkmod blkid 2>/dev/null) -lfdt
-STATIC_DEPS  :=
+$(error LIBFDT=$(LIBFDT): say LIBFDT=source or LIBFDT=system)
+endif
+
+ifeq ($(STATIC),1)
+DEP_CFLAGS   := $(FDT_CFLAGS) -I$(KMOD_STATIC)/include $(shell $(PKG_CONFIG) --cflags blkid 2>/dev/null)
+DEP_LIBS     := -static -Wl,--gc-sections -L$(KMOD_STATIC)/lib -lkmod -lzstd -llzma -lz \
+                $(FDT_LIBS) -lblkid
+STATIC_DEPS  := $(KMOD_STATIC)/lib/libkmod.a $(FDT_DEPS)
+ALL_CFLAGS   += -ffunction-sections -fdata-sections
+else
+DEP_CFLAGS   := $(FDT_CFLAGS) $(shell $(PKG_CONFIG) --cflags libkmod blkid 2>/dev/null)
+DEP_LIBS     := $(shell $(PKG_CONFIG) --libs libkmod blkid 2>/dev/null) $(FDT_LIBS)
+STATIC_DEPS  := $(FDT_DEPS)
 endif
 CMOCKA_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -91,7 +108,7 @@ TEST_TOOLS   :=
 INSTALL      :=
 UNINSTALL    :=
 
-.PHONY: all unit-tests deps check demo bench install uninstall clean
+.PHONY: all unit-tests deps static-deps check demo bench install uninstall clean
 all:
 
 include $(sort $(wildcard */build.mk helpers/*/build.mk tests/*/build.mk))
@@ -104,13 +121,27 @@ unit-tests: $(UNIT_TESTS) $(if $(CROSS),,$(TEST_TOOLS))
 $(KMOD_STATIC)/lib/libkmod.a:
 	CC="$(CC)" scripts/build-libkmod.sh "$(KMOD_STATIC)"
 
-ifneq ($(FDT_STATIC),)
 $(FDT_STATIC)/lib/libfdt.a:
-	CC="$(CC)" scripts/fetch-libfdt.sh "$(FDT_STATIC)"
-endif
+	CC="$(CC)" scripts/build-libfdt.sh "$(FDT_STATIC)"
+
+$(B)/.libfdt-1.7.1: Makefile
+	@mkdir -p $(@D)
+	@printf '#include <libfdt.h>\nint main(void) { return fdt_get_symbol(0, "x") != 0; }\n' | \
+	$(CC) -Werror=implicit-function-declaration $(FDT_CFLAGS) -x c -o $@.probe - $(FDT_LIBS) \
+		>$@.log 2>&1 || { \
+		echo "libfdt is older than 1.7.1 (it has no fdt_get_symbol): it loses the target of an" \
+			"overlay that labels its own __overlay__ node; install libfdt 1.7.1 or later" \
+			"(Debian 13's libfdt-dev) or build with LIBFDT=source" >&2; \
+		exit 1; }
+	@rm -f $@.probe
+	@touch $@
 
 deps:
 	scripts/deps.sh
+
+# The libraries a build links that are built from Debian sources into the cache
+# (scripts/deps.sh asks for them, once per architecture).
+static-deps: $(STATIC_DEPS)
 
 # CHECK_CROSS= leaves out the arm64 build and its tests under qemu-user.
 CHECK_XB     := $(if $(CHECK_CROSS),build/$(firstword $(subst -, ,$(CHECK_CROSS))))

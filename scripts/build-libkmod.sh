@@ -5,16 +5,17 @@
 #
 # Debian ships libkmod only as a shared library, and the initramfs helper is linked
 # statically. The archive is built from Debian's own kmod source package, at the
-# version the installed libkmod-dev came from (KMOD_VERSION overrides), so it
-# carries the same patches. The source is fetched with a private apt configuration
-# whose deb-src entries are derived from the host's Debian archive entries: the
-# host's apt sources, lists and caches are left as they were.
+# version the installed libkmod-dev came from (KMOD_VERSION overrides, from the
+# suite KMOD_SUITE), so it carries the same patches. The source is fetched with a private apt configuration
+# (scripts/debian-source.bash): the host's apt sources, lists and caches are left
+# as they were. Concurrent builds of one DEST wait for each other.
 #
 # CC selects the compiler; a cross compiler gives a cross build (--host).
 set -euo pipefail
 
 me="build-libkmod"
 dest=${1:?usage: build-libkmod.sh DEST}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 say() { echo "$me: $*"; }
 die() {
@@ -33,7 +34,17 @@ for tool in apt-get apt-config dpkg-query dpkg-source autoreconf libtoolize make
 		die "$tool not found: this builds Debian's kmod source; run scripts/deps.sh (elsewhere build with STATIC=0)"
 done
 
+# shellcheck source-path=SCRIPTDIR source=debian-source.bash
+. "$here/debian-source.bash"
+
+debsrc_lock "$dest"
+if [[ -f $dest/lib/libkmod.a && -f $dest/include/libkmod.h ]]; then
+	say "$dest/lib/libkmod.a already built"
+	exit 0
+fi
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/$me.XXXXXX")
+src=$work/src/kmod
 tmp_a=$dest/lib/.libkmod.a.$$
 tmp_h=$dest/include/.libkmod.h.$$
 trap 'rm -rf "$work" "$tmp_a" "$tmp_h"' EXIT
@@ -60,94 +71,17 @@ version=${KMOD_VERSION:-$({ dpkg-query -W -f='${db:Status-Abbrev}|${source:Versi
 	libkmod-dev kmod 2>/dev/null || :; } | awk -F'|' '$1 ~ /^.i/ { print $2; exit }')}
 [[ -n $version ]] || die "no installed libkmod-dev or kmod to take the version from; set KMOD_VERSION"
 
-# deb-src twins of the host's Debian archive entries (one-line and deb822 forms);
-# third-party repositories publish no sources and are left out.
-derive_sources() {
-	local list parts f
-	eval "$(apt-config shell list Dir::Etc::SourceList/f parts Dir::Etc::SourceParts/d)"
-	# Signed by the archive keyring; or, with no keyring file named, a path that ends
-	# in the archive name.
-	local official='function official(u, k) {
-		if (k ~ /(debian|ubuntu)-archive-/) return 1
-		if (k ~ /signed-by[:=][ \t]*[^ \t]/) return 0
-		return u ~ /\/(debian|debian-security|debian-ports|ubuntu|ubuntu-ports)\/?([ \t]|$)/
-	}'
-	for f in "$list" "$parts"*.list; do
-		[[ -f $f ]] || continue
-		awk "$official"'
-			{ sub(/#.*/, "") }
-			$1 == "deb" {
-				rest = substr($0, index($0, "deb") + 3)
-				uri = rest; opts = ""
-				if (uri ~ /^[ \t]*\[/) { opts = uri; sub(/\].*/, "", opts); sub(/^[^\]]*\]/, "", uri) }
-				split(uri, w, " ")
-				if (official(w[1], opts)) print "deb-src" rest
-			}' "$f"
-	done >"$work/apt/parts/host.list"
-	for f in "$parts"*.sources; do
-		[[ -f $f ]] || continue
-		awk "$official"'
-			BEGIN { RS = ""; FS = "\n" }
-			{
-				types = uris = keys = out = ""; enabled = 1
-				for (i = 1; i <= NF; i++) {
-					line = $i; l = tolower(line)
-					if (l ~ /^#/) continue
-					if (l ~ /^types:/) { types = l " "; line = "Types: deb-src" }
-					else if (l ~ /^uris:/) uris = l " "
-					else if (l ~ /^signed-by:/) keys = l
-					else if (l ~ /^enabled:[ \t]*no/) enabled = 0
-					out = out line "\n"
-				}
-				if (enabled && types ~ /[ \t]deb[ \t]/ && official(uris, keys)) print out
-			}' "$f"
-	done >"$work/apt/parts/host.sources"
-}
-
-mkdir -p "$work/apt/parts" "$work/apt/lists/partial" "$work/apt/cache/archives/partial" "$work/src" "$work/build"
-derive_sources || die "reading the apt sources failed"
-entries=$(cat "$work/apt/parts/host.list" "$work/apt/parts/host.sources" | grep -c -i -E '^(deb-src|types:)' || :)
-((entries > 0)) || die "no Debian archive entries in the apt sources to derive deb-src from"
-
-# Given with -c, this is read after the host's apt.conf.d, so it can drop the
-# update hooks there (they act on the host's caches).
-cat >"$work/apt.conf" <<EOF
-#clear APT::Update::Pre-Invoke;
-#clear APT::Update::Post-Invoke;
-#clear APT::Update::Post-Invoke-Success;
-Dir::Etc::SourceList "$work/apt/none.list";
-Dir::Etc::SourceParts "$work/apt/parts";
-Dir::State::Lists "$work/apt/lists";
-Dir::Cache "$work/apt/cache";
-Dir::Cache::pkgcache "";
-Dir::Cache::srcpkgcache "";
-APT::Sandbox::User "root";
-Acquire::Languages "none";
-EOF
-apt=(apt-get -q -c "$work/apt.conf")
-src=$work/src/kmod
-
-say "index: fetching source indexes for $entries Debian archive entries"
-# An unreachable or source-less entry is no reason to stop while others answered.
-if ! "${apt[@]}" update >"$log" 2>&1 </dev/null; then
-	compgen -G "$work/apt/lists/*_Sources*" >/dev/null || {
-		tail -n 20 "$log" | sed 's/^/    /' >&2
-		die "apt-get update (private source index) failed"
-	}
-	say "warning: some source indexes failed: $(grep -m1 '^E:' "$log" || :)" >&2
-fi
+mkdir -p "$work/build" || die "cannot create $work/build"
+debsrc_setup "$work" "${KMOD_SUITE:-}"
 say "download: kmod $version source package"
-download() ( cd "$work/src" && "${apt[@]}" source --download-only --only-source "kmod=$version" )
-HINT="if the archive no longer has $version, set KMOD_VERSION" step "download of kmod $version source" download
-say "unpack: dpkg-source -x"
-step "dpkg-source -x" dpkg-source -x "$work/src/kmod_${version#*:}.dsc" "$src"
+debsrc_unpack kmod "$version" "$src"
 
 say "autoreconf"
 # automake wants gtk-doc's gtk-doc.make even though the API manual is not built here.
 regen() ( cd "$src" && touch libkmod/docs/gtk-doc.make && autoreconf --force --install )
 step autoreconf regen
 
-if [[ $host != "$build" ]] && ! command -v "$host-pkg-config" >/dev/null; then
+if [[ $host != "$build" && -z ${PKG_CONFIG_LIBDIR:-} ]] && ! command -v "$host-pkg-config" >/dev/null; then
 	export PKG_CONFIG_LIBDIR=/usr/lib/$host/pkgconfig:/usr/share/pkgconfig
 fi
 say "configure: xz zstd zlib, no openssl, host $host"

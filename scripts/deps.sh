@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Install what building and testing need, then the static libkmod. Safe to rerun:
+# Install what building and testing need, then the static libkmod and libfdt. Safe to rerun:
 # it only acts on what is missing, and never asks questions (CI has no terminal).
 # On a host that is not arm64, also what the arm64 build and its emulated tests
-# need (deps-arm64.list), and the arm64 static libkmod.
+# need (deps-arm64.list), and the arm64 static libkmod and libfdt.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -122,25 +122,18 @@ other_install() {
 
 if is_debian; then debian_install; else other_install; fi
 
-# static_kmod CC DEST: the static libkmod for CC's target, unless DEST has it.
-static_kmod() {
-	local cc=$1 dest=$2
-	if [[ -f $dest/lib/libkmod.a ]]; then
-		:
-	elif command -v apt-get >/dev/null; then
-		CC=$cc "$here/build-libkmod.sh" "$dest"
+# The libraries built from Debian sources into the cache (libkmod.a, libfdt.a):
+# the Makefile's static-deps names them for each architecture.
+static_deps() {
+	if command -v apt-get >/dev/null; then
+		make -s -C "$here/.." "$@" static-deps
 	else
-		echo "deps: note: static builds need $dest/lib/libkmod.a (built from Debian sources"\
-			"by scripts/build-libkmod.sh); or build with STATIC=0"
+		echo "deps: note: static builds need libkmod.a and libfdt.a built from Debian sources"\
+			"(scripts/build-libkmod.sh, scripts/build-libfdt.sh); or build with STATIC=0"
 	fi
 }
 
-# Same default location and compiler as the Makefile, so `make` finds the archive.
-cache=${RPI_HW_CACHE:-$HOME/.cache/rpi-hardware}
-cc=${CC:-${CROSS:-}gcc}
-static_kmod "$cc" "${KMOD_STATIC:-$cache/kmod-$($cc -dumpmachine)}"
+static_deps ${CC:+CC="$CC"} ${CROSS:+CROSS="$CROSS"}
 if ((${#cross_pkgs[@]})) && command -v apt-get >/dev/null && command -v "${cross}gcc" >/dev/null; then
-	triplet=$("${cross}gcc" -dumpmachine)
-	static_kmod "${cross}gcc" "$cache/kmod-$triplet"
-	CC=${cross}gcc "$here/fetch-libfdt.sh" "$cache/fdt-$triplet"
+	static_deps CROSS="$cross"
 fi

@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # make install / make uninstall into a staging directory.
 
+load lib/libfdt
+
 setup() {
 	cd "$REPO" || return 1
 	DEST="$BATS_TEST_TMPDIR/dest"
@@ -52,9 +54,22 @@ installed_files() {
 @test "the default build is static; STATIC=0 links through pkg-config" {
 	run file "$BUILD_DIR/overlay-slammer"
 	[[ "$output" == *"statically linked"* ]] || [ "$VARIANT" = asan ]
-	run make -s STATIC=0 B="$BATS_TEST_TMPDIR/dyn" "$BATS_TEST_TMPDIR/dyn/overlay-slammer"
+	# A libfdt >= 1.7.1 as a distribution installs it (this host's may be older).
+	pc=$(libfdt_standin "$BATS_TEST_TMPDIR/fdt")
+	PKG_CONFIG_PATH=$pc run make -s STATIC=0 B="$BATS_TEST_TMPDIR/dyn" "$BATS_TEST_TMPDIR/dyn/overlay-slammer"
 	[ "$status" -eq 0 ]
 	run file "$BATS_TEST_TMPDIR/dyn/overlay-slammer"
 	[[ "$output" == *"dynamically linked"* ]]
 	ldd "$BATS_TEST_TMPDIR/dyn/overlay-slammer" | grep -q libkmod
+}
+
+@test "the dynamic build refuses a libfdt older than 1.7.1, in one line saying what to do" {
+	libfdt_system_old || skip "this host's libfdt is 1.7.1 or later"
+	run make -s STATIC=0 B="$BATS_TEST_TMPDIR/dyn" "$BATS_TEST_TMPDIR/dyn/overlay-slammer"
+	[ "$status" -ne 0 ]
+	[[ "${lines[0]}" == "libfdt is older than 1.7.1 (it has no fdt_get_symbol): "*"install libfdt 1.7.1 or later"*"or build with LIBFDT=source"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/dyn/overlay-slammer" ]
+	# With the library built from Debian's source it links.
+	run make -s STATIC=0 LIBFDT=source B="$BATS_TEST_TMPDIR/dyn" "$BATS_TEST_TMPDIR/dyn/overlay-slammer"
+	[ "$status" -eq 0 ]
 }

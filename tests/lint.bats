@@ -66,7 +66,7 @@ include_flags() {
 }
 
 @test "everything builds with clang, warnings as errors" {
-	run make -s CC=clang STATIC=0 B="$BATS_TEST_TMPDIR/clang" all unit-tests
+	run make -s CC=clang STATIC=0 LIBFDT=source B="$BATS_TEST_TMPDIR/clang" all unit-tests
 	echo "$output"
 	[ "$status" -eq 0 ]
 }

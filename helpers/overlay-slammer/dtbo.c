@@ -40,7 +40,10 @@ struct shape {
 
 /* One bounded pass over the structure block before libfdt walks it: libfdt 1.6
  * steps by each property's length unchecked, so a length near 4 GiB sends it
- * backwards for ever. Every tag, name and value must lie inside the block, and
+ * backwards for ever (fixed in dtc 1.7.0, "libfdt: prevent integer overflow in
+ * fdt_next_tag"; the helper needs 1.7.1 anyway, see scripts/build-libfdt.sh, but
+ * the pass also counts the shape and bounds the depth, which libfdt does not).
+ * Every tag, name and value must lie inside the block, and
  * nodes nest at most DT_DEPTH_MAX deep: libfdt's overlay code recurses once per
  * level and its apply is quadratic in the depth. */
 static int check_struct_block(const void *blob, struct shape *sh, char *why, size_t why_size)

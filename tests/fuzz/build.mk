@@ -18,9 +18,9 @@ fuzz_srcs_text     := helpers/overlay-slammer/text.c
 fuzz-build: $(FUZZ_BINS)
 
 .SECONDEXPANSION:
-$(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c $$(fuzz_srcs_$$*) Makefile
+$(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c $$(fuzz_srcs_$$*) Makefile | $(FDT_DEPS)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -o $@ $< $(fuzz_srcs_$*) -lfdt
+	clang $(FUZZ_FLAGS) $(FDT_CFLAGS) -o $@ $< $(fuzz_srcs_$*) $(FDT_LIBS)
 
 # New inputs go to build/fuzz/corpus-NAME; tests/fuzz/corpus/NAME stays as committed.
 fuzz: $(FUZZ_BINS)

@@ -16,6 +16,7 @@ setup_file() {
 	mkdir "$PKG_WORK/arch"
 	cp -rL "$PKG_WORK/dist/arch/rpi-hardware" "$PKG_WORK/arch/"
 	[[ $EUID -ne 0 ]] || chown -R "$PKG_BUILDER:$PKG_BUILDER_GROUP" "$PKG_WORK/arch"
+	pkg_libfdt
 	pkg_makepkg "$PKG_WORK/arch/rpi-hardware" -d >"$PKG_WORK/makepkg.log" 2>&1
 	echo $? >"$PKG_WORK/makepkg.rc"
 	PKG=$(compgen -G "$PKG_WORK/pkgdest/rpi-hardware-*.pkg.tar.zst" || :)

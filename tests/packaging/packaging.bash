@@ -33,6 +33,8 @@ RPI_HW_CACHE=${RPI_HW_CACHE:-$HOME/.cache/rpi-hardware}
 export RPI_HW_CACHE
 # shellcheck source=../lib/archive.bash
 . "$REPO/tests/lib/archive.bash"
+# shellcheck source=../lib/libfdt.bash
+. "$REPO/tests/lib/libfdt.bash"
 
 PKG_BUILDER=nobody
 PKG_BUILDER_GROUP=nogroup
@@ -46,6 +48,15 @@ pkg_workdir() {
 		chown "$PKG_BUILDER:$PKG_BUILDER_GROUP" "$PKG_WORK" "$PKG_WORK/home"
 	fi
 	export PKG_WORK
+}
+
+# The Arch and RPM packages link the system's libfdt, which must be 1.7.1 or
+# later (as Arch's and Fedora's are); on a host with an older one (Debian 12),
+# their builds get a stand-in (tests/lib/libfdt.bash) through PKG_CONFIG_PATH.
+pkg_libfdt() {
+	libfdt_system_old || return 0
+	PKG_FDT_PC=$(libfdt_standin "$PKG_WORK/libfdt") || return
+	export PKG_FDT_PC
 }
 
 pkg_cleanup() {
@@ -62,7 +73,8 @@ pkg_dist() {
 }
 
 as_builder() {
-	local -a run=(env -i HOME="$PKG_WORK/home" PATH="$PKG_PATH" LC_ALL=C.UTF-8 TERM=dumb) net=()
+	local -a run=(env -i HOME="$PKG_WORK/home" PATH="$PKG_PATH" LC_ALL=C.UTF-8 TERM=dumb
+		${PKG_FDT_PC:+PKG_CONFIG_PATH="$PKG_FDT_PC"}) net=()
 	if [[ ${1-} == --nonet ]]; then
 		shift
 		((EUID == 0)) && net=(unshare --net --)

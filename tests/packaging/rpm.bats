@@ -14,6 +14,7 @@ setup_file() {
 	pkg_workdir
 	VERSION=$(pkg_version)
 	pkg_dist "$PKG_WORK/dist"
+	pkg_libfdt
 	as_builder --nonet rpmbuild -tb --nodeps --define "_topdir $PKG_WORK/rpmbuild" \
 		--define 'debug_package %{nil}' "$PKG_WORK/dist/rpi-hardware-$VERSION.tar.gz" \
 		>"$PKG_WORK/rpmbuild.log" 2>&1

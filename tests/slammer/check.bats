@@ -28,6 +28,17 @@ setup() {
 	[[ "${lines[2]}" == *"axelera-metis.dtbo: OK 1 fragment, uses labels, applies to $FIX/cm5-base.dtbo"* ]]
 }
 
+@test "an overlay labelling its own __overlay__ node applies, and the label reaches the node" {
+	# Fails with libfdt 1.6.1 (FDT_ERR_NOTFOUND): fixed in 1.7.1.
+	run "$SLAMMER" check --base "$FIX/cm5-base.dtbo" "$FIX/self-labelled.dtbo"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"self-labelled.dtbo: OK 2 fragments, uses labels, applies to $FIX/cm5-base.dtbo"* ]]
+	run "$SLAMMER" merge --base "$FIX/cm5-base.dtbo" -o "$BATS_TEST_TMPDIR/m.dtb" "$FIX/self-labelled.dtbo"
+	[ "$status" -eq 0 ]
+	[ "$(fdtget "$BATS_TEST_TMPDIR/m.dtb" /axi/rp1/serial@38000 status)" = okay ]
+	[ "$(fdtget "$BATS_TEST_TMPDIR/m.dtb" /axi/rp1/serial@38000 current-speed)" = 115200 ]
+}
+
 @test "an unresolved label is named" {
 	run "$SLAMMER" check --base "$FIX/cm5-base.dtbo" "$FIX/cruiser-poe-port.dtbo"
 	[ "$status" -eq 1 ]

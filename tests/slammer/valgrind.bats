@@ -6,7 +6,7 @@ load helper
 
 setup_file() {
 	compile_fixtures
-	make -s -C "$REPO" STATIC=0 B="$BATS_FILE_TMPDIR/dyn" "$BATS_FILE_TMPDIR/dyn/overlay-slammer" >&2
+	make -s -C "$REPO" STATIC=0 LIBFDT=source B="$BATS_FILE_TMPDIR/dyn" "$BATS_FILE_TMPDIR/dyn/overlay-slammer" >&2
 }
 
 setup() {
