@@ -111,7 +111,11 @@ UNINSTALL    :=
 .PHONY: all unit-tests deps static-deps check demo bench install uninstall clean
 all:
 
-include $(sort $(wildcard */build.mk helpers/*/build.mk tests/*/build.mk))
+# The library first: the fragments after it use its variables (RPIHW_LIB,
+# RPIHW_CFLAGS); the rest in any order.
+include helpers/lib/build.mk
+include $(filter-out helpers/lib/build.mk,$(sort $(wildcard */build.mk helpers/*/build.mk \
+                                                            tests/*/build.mk)))
 
 all: $(PROGRAMS)
 # Test tools (the FUSE fake, the syslog sink) stay native: tests/run pairs a cross

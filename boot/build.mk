@@ -33,6 +33,7 @@ endef
 install-boot:
 	install -d $(DESTDIR)$(PKGLIBDIR)
 	sed -e 's|^rpi_hw_default_helper=.*|rpi_hw_default_helper=$(SBINDIR)/overlay-slammer|' \
+	    -e 's|^rpi_hw_default_shlib=.*|rpi_hw_default_shlib=$(PKGLIBDIR)/rpi-hardware.sh|' \
 	    $(BOOT_SRC)/rpi-hardware-dtb > $(BOOT_TOOL).tmp
 	chmod 0755 $(BOOT_TOOL).tmp
 	mv $(BOOT_TOOL).tmp $(BOOT_TOOL)

@@ -55,7 +55,9 @@ function subsystem(kind) {
 		bad("device \"" device "\" is not \"any\" or 0x and four lower-case hex digits")
 	if (link !~ /^[A-Za-z0-9_][A-Za-z0-9_.-]*(%m)?$/ || length(link) > 31)
 		bad("link \"" link "\" is not a plain /dev name (at most 31 characters, %m at the end for the minor)")
-	n++
+	# HWIDS_MAX of helpers/lib/hwids.h: the C parser takes no more.
+	if (++n > 64)
+		bad("too many rows (at most 64)")
 	K[n] = kind; V[n] = vendor; D[n] = device; L[n] = link; T[n] = desc
 }
 END {

@@ -13,29 +13,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "hwids.h"
 #include "sample.h"
 #include "sink.h"
-#include "fsutil.h"
 #include "util.h"
 #include "track.h"
 
-#ifndef VERSION
-#define VERSION "unknown"
-#endif
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-
 #define PROG "axelera-stats-logger"
-#define EXIT_FAILED 1
-#define EXIT_USAGE 2
 #define INTERVAL_MAX_MS (86400LL * 1000)
 
+static void usage(FILE *out);
+
 struct options {
-	const char *sysroot;
-	const char *config;
+	struct cli cli;
 	long long interval_ms;
 	unsigned long count; /* 0: until a signal */
 	bool syslog;
@@ -110,20 +102,18 @@ static int parse_count(const char *s, unsigned long *out)
 	return errno || *end != '\0' ? -EINVAL : 0;
 }
 
+/* 0 to run, CLI_DONE after --help or --version, -EINVAL for a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_INTERVAL = 256, OPT_SYSLOG, OPT_COUNT, OPT_CONFIG, OPT_SYSROOT, OPT_VERSION };
+	enum { OPT_INTERVAL = CLI_OPT_FIRST, OPT_SYSLOG, OPT_COUNT };
 	static const struct option longopts[] = {
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
+		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -144,29 +134,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return -EINVAL;
 			}
 			break;
-		case OPT_CONFIG:
-			o->config = optarg;
-			break;
-		case OPT_SYSROOT:
-			o->sysroot = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " %s\n", VERSION);
-			exit(0);
 		default:
-			fprintf(stderr, "Try '" PROG " --help'.\n");
-			return -EINVAL;
+			r = cli_option(&o->cli, c, optarg);
+			if (r != 0)
+				return r;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'; try '" PROG " --help'\n",
-			argv[optind]);
-		return -EINVAL;
-	}
-	return 0;
+	return cli_finish(&o->cli, argc, argv);
 }
 
 static void config_warning(void *ctx, const char *msg)
@@ -174,25 +148,6 @@ static void config_warning(void *ctx, const char *msg)
 	struct logger *lg = ctx;
 
 	sink_line(&lg->sink, LOG_WARNING, "event=config-warning %s", msg);
-}
-
-static int load_config(struct logger *lg)
-{
-	char path[PATH_MAX];
-	int r;
-
-	config_init(&lg->conf);
-	r = config_locate(lg->o->sysroot, lg->o->config, path, sizeof(path));
-	if (r < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", lg->o->config ? lg->o->config : "--sysroot",
-			strerror(-r));
-		return r;
-	}
-	r = config_load_file(&lg->conf, path, config_warning, lg);
-	if (r < 0)
-		sink_line(&lg->sink, LOG_WARNING, "event=config-warning cannot read %s (%s); "
-			  "defaults used", path, strerror(-r));
-	return 0;
 }
 
 static int on_event(void *ctx, enum track_event ev, const struct tracked *d)
@@ -210,8 +165,8 @@ static int tick(struct logger *lg)
 	struct pci_match m[PCI_DEVS_MAX];
 	char line[768];
 	size_t found = 0;
-	bool node = sample_node_present(lg->o->sysroot, lg->conf.device);
-	int r = pci_scan(lg->o->sysroot, &lg->ids, "metis", m, PCI_DEVS_MAX, &found);
+	bool node = sample_node_present(lg->o->cli.sysroot, lg->conf.device);
+	int r = pci_scan(lg->o->cli.sysroot, &lg->ids, "metis", m, PCI_DEVS_MAX, &found);
 
 	if (r < 0) {
 		r = sink_line(&lg->sink, LOG_ERR, "event=error cannot list PCI devices: %s",
@@ -341,14 +296,15 @@ static int run(const struct options *o)
 		return EXIT_FAILED;
 	}
 	lg->o = o;
-	r = hwids_load(&lg->ids, o->sysroot, err, sizeof(err));
+	r = hwids_load(&lg->ids, o->cli.sysroot, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, PROG ": %s; fix the table or remove the override\n", err);
 		free(lg);
 		return EXIT_USAGE;
 	}
 	sink_open(&lg->sink, o->syslog);
-	if (load_config(lg) < 0) {
+	/* The kernel command line is the initramfs's: the logger runs on the root. */
+	if (cli_load_config(&o->cli, &lg->conf, false, config_warning, lg) < 0) {
 		r = EXIT_USAGE;
 		goto out;
 	}
@@ -366,7 +322,7 @@ static int run(const struct options *o)
 			syslog(LOG_ERR, "stopping: %s", strerror(-r));
 		r = EXIT_FAILED;
 	} else {
-		r = 0;
+		r = EXIT_OK;
 	}
 out:
 	sink_close(&lg->sink);
@@ -376,15 +332,10 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct options o = { .interval_ms = 60000 };
-	int r;
+	struct options o = { .cli = { PROG, usage, NULL, NULL }, .interval_ms = 60000 };
+	int r = parse_options(argc, argv, &o);
 
-	if (parse_options(argc, argv, &o) < 0)
-		return EXIT_USAGE;
-	r = root_check(o.sysroot);
-	if (r < 0) {
-		fprintf(stderr, PROG ": --sysroot %s: %s\n", o.sysroot, strerror(-r));
-		return EXIT_USAGE;
-	}
+	if (r != 0)
+		return r == CLI_DONE ? EXIT_OK : EXIT_USAGE;
 	return run(&o);
 }

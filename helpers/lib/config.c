@@ -15,12 +15,6 @@
 #include "fsutil.h"
 #include "util.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#ifndef PKGLIBDIR
-#define PKGLIBDIR "/usr/lib/rpi-hardware"
-#endif
 
 struct warner {
 	config_warn_fn fn;
@@ -74,6 +68,19 @@ bool module_name_valid(const char *s, size_t n)
 	return true;
 }
 
+/* A user name as shadow's useradd accepts it by default: at most 32 bytes of
+ * letters, digits, '.', '_', '-', not starting with '-', not "." or "..". */
+bool account_name_valid(const char *s, size_t n)
+{
+	if (n == 0 || n > ACCOUNT_LEN_MAX || s[0] == '-' || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
 bool name_list_contains(const struct name_list *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -110,11 +117,15 @@ static size_t trim(const char **s, size_t n)
 	return n;
 }
 
+enum list_kind { LIST_OVERLAYS, LIST_MODULES, LIST_ACCOUNTS };
+
 /* Comma separated names into out (replacing it only when every entry is good).
  * Module names take the kernel's spelling: '-' and '_' are the same. */
-static int parse_list(struct name_list *out, const char *v, size_t n, bool modules,
+static int parse_list(struct name_list *out, const char *v, size_t n, enum list_kind kind,
 		      const char **why)
 {
+	const bool modules = kind == LIST_MODULES;
+
 	struct name_list l = { 0 };
 	size_t i = 0;
 
@@ -138,8 +149,12 @@ static int parse_list(struct name_list *out, const char *v, size_t n, bool modul
 				       : "not a module name (letters, digits, '_', '-')";
 			return -EINVAL;
 		}
-		if (!modules && !overlay_name_valid(item, len)) {
+		if (kind == LIST_OVERLAYS && !overlay_name_valid(item, len)) {
 			*why = "not a plain overlay name (letters, digits, '.', '_', '-')";
+			return -EINVAL;
+		}
+		if (kind == LIST_ACCOUNTS && !account_name_valid(item, len)) {
+			*why = "not a comma-separated list of user names";
 			return -EINVAL;
 		}
 		if (l.n == LIST_MAX) {
@@ -198,12 +213,12 @@ static void drop_not_modules(struct name_list *l, const struct warner *w, const 
 
 static int parse_overlays(struct config *c, const char *v, size_t n, const char **why)
 {
-	return parse_list(&c->overlays, v, n, false, why);
+	return parse_list(&c->overlays, v, n, LIST_OVERLAYS, why);
 }
 
 static int parse_modules(struct config *c, const char *v, size_t n, const char **why)
 {
-	return parse_list(&c->modules, v, n, true, why);
+	return parse_list(&c->modules, v, n, LIST_MODULES, why);
 }
 
 static int parse_bool(bool *out, const char *v, size_t n, const char **why)
@@ -349,11 +364,10 @@ static int parse_overlay_dirs(struct config *c, const char *v, size_t n, const c
 	return 0;
 }
 
-/* Read by other parts of the suite; known here so they are not reported as typos. */
-static int parse_ignored(struct config *c, const char *v, size_t n, const char **why)
+/* For metis-setup, which adds them to the axelera group. */
+static int parse_accounts(struct config *c, const char *v, size_t n, const char **why)
 {
-	(void)c, (void)v, (void)n, (void)why;
-	return 0;
+	return parse_list(&c->accounts, v, n, LIST_ACCOUNTS, why);
 }
 
 static const struct setting settings[] = {
@@ -366,7 +380,7 @@ static const struct setting settings[] = {
 	{ "strict", parse_strict, true, true },
 	{ "debug", parse_debug, true, true },
 	{ "bootdev", parse_bootdev, true, false },
-	{ "accounts", parse_ignored, false, false },
+	{ "accounts", parse_accounts, false, false },
 };
 
 static const struct setting *find_setting(const char *key, size_t n)
@@ -377,23 +391,71 @@ static const struct setting *find_setting(const char *key, size_t n)
 	return NULL;
 }
 
-/* The defaults, as the shipped rpi-hardware.conf spells them out. */
-#define DEFAULT_OVERLAYS "cruiser-raspberrypi-cm5,axelera-metis"
-#define DEFAULT_MODULES "metis"
-#define DEFAULT_OVERLAY_DIRS \
-	"/boot/firmware/overlays /boot/overlays /lib/firmware/overlays " PKGLIBDIR "/overlays"
-
 void config_init(struct config *c)
 {
-	const char *why;
-
 	memset(c, 0, sizeof(*c));
-	c->enable = true;
-	parse_overlays(c, DEFAULT_OVERLAYS, strlen(DEFAULT_OVERLAYS), &why);
-	parse_modules(c, DEFAULT_MODULES, strlen(DEFAULT_MODULES), &why);
-	parse_overlay_dirs(c, DEFAULT_OVERLAY_DIRS, strlen(DEFAULT_OVERLAY_DIRS), &why);
-	strcpy(c->device, "/dev/axelera0");
-	c->timeout_s = 10;
+	config_parse_file(c, config_defaults, strlen(config_defaults), "built-in defaults", NULL,
+			  NULL);
+}
+
+/* One setting as `overlay-slammer config` prints it; -ENOENT for an unknown key. */
+static int config_value(const struct config *c, const char *key, char *out, size_t size)
+{
+	const struct name_list *list = NULL;
+
+	out[0] = '\0';
+	if (strcmp(key, "enable") == 0 || strcmp(key, "strict") == 0 ||
+	    strcmp(key, "debug") == 0) {
+		bool on = key[0] == 'e' ? c->enable : key[0] == 's' ? c->strict : c->debug;
+
+		snprintf(out, size, "%d", on);
+	} else if (strcmp(key, "overlays") == 0) {
+		list = &c->overlays;
+	} else if (strcmp(key, "modules") == 0) {
+		list = &c->modules;
+	} else if (strcmp(key, "blacklist") == 0) {
+		list = &c->blacklist;
+	} else if (strcmp(key, "accounts") == 0) {
+		list = &c->accounts;
+	} else if (strcmp(key, "overlay_dirs") == 0) {
+		for (size_t i = 0; i < c->n_overlay_dirs; i++)
+			snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? " " : "",
+				 c->overlay_dirs[i]);
+	} else if (strcmp(key, "device") == 0) {
+		snprintf(out, size, "%s", c->device);
+	} else if (strcmp(key, "timeout") == 0) {
+		snprintf(out, size, "%u", c->timeout_s);
+	} else if (strcmp(key, "bootdev") == 0) {
+		snprintf(out, size, "%s", c->bootdev);
+	} else {
+		return -ENOENT;
+	}
+	return list ? name_list_join(list, out, size) : 0;
+}
+
+int config_print(const struct config *c, const char *key, FILE *f)
+{
+	/* The order of the shipped file; blacklist is the kernel command line's. */
+	static const char *const keys[] = { "enable",  "overlays", "modules", "overlay_dirs",
+					    "device",  "timeout",  "strict",  "debug",
+					    "bootdev", "blacklist", "accounts" };
+	char value[CONFIG_VALUE_MAX];
+	int r;
+
+	if (key) {
+		r = config_value(c, key, value, sizeof(value));
+		if (r < 0)
+			return r;
+		return fprintf(f, "%s\n", value) < 0 ? -EIO : 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		r = config_value(c, keys[i], value, sizeof(value));
+		if (r < 0)
+			return r;
+		if (fprintf(f, "%s=%s\n", keys[i], value) < 0)
+			return -EIO;
+	}
+	return 0;
 }
 
 /* Printable view of untrusted text for a log line: cut, control bytes shown as '?'. */
@@ -487,7 +549,7 @@ static int add_blacklist(struct config *c, const char *v, size_t n)
 	struct name_list more;
 	const char *why = NULL;
 
-	if (parse_list(&more, v, n, true, &why) < 0)
+	if (parse_list(&more, v, n, LIST_MODULES, &why) < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < more.n; i++) {
 		if (name_list_contains(&c->blacklist, more.names[i]))

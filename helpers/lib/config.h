@@ -3,13 +3,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define NAME_LEN_MAX 63 /* an overlay or module name */
+#define ACCOUNT_LEN_MAX 32 /* a user name, as useradd takes it */
 #define LIST_MAX 16
 #define PATH_LEN_MAX 255 /* device path, overlay directory, boot device spec */
 #define DIRS_MAX 8
 #define TIMEOUT_MAX 600
 #define CONFIG_FILE_MAX ((size_t)64 * 1024)
+/* The longest value config_print writes: eight directories. */
+#define CONFIG_VALUE_MAX (DIRS_MAX * (PATH_LEN_MAX + 1))
 
 struct name_list {
 	size_t n;
@@ -28,11 +32,17 @@ struct config {
 	bool strict;
 	bool debug;
 	char bootdev[PATH_LEN_MAX + 1]; /* empty: the usual firmware partition labels */
+	struct name_list accounts;      /* metis-setup adds them to the axelera group */
 };
+
+/* The shipped rpi-hardware.conf, generated into the library at build time
+ * (helpers/lib/build.mk): the one source of the defaults. */
+extern const char config_defaults[];
 
 /* Receives one warning line naming the file, line and key (or the option). */
 typedef void (*config_warn_fn)(void *userdata, const char *msg);
 
+/* The defaults: config_defaults, parsed. */
 void config_init(struct config *c);
 
 /* Applies a configuration file held in buf. A malformed line or value is reported
@@ -70,12 +80,17 @@ int config_load_cmdline(struct config *c, const char *root, config_warn_fn warn,
  * digit, at most NAME_LEN_MAX bytes. So no '/', no "..", nothing hidden. */
 bool overlay_name_valid(const char *s, size_t n);
 bool module_name_valid(const char *s, size_t n);
+bool account_name_valid(const char *s, size_t n);
 
 /* Why NAME, a name the seed document used, is no kernel module; NULL for any other
  * name. Such names are left out of the module list with a warning. */
 const char *module_not_a_module(const char *name);
 
 bool name_list_contains(const struct name_list *l, const char *name);
+
+/* Writes the settings in effect to f, one KEY=VALUE line each, or with key only
+ * that setting's value. Returns 0, -ENOENT for an unknown key, -EIO. */
+int config_print(const struct config *c, const char *key, FILE *f);
 
 /* Writes the list comma separated into out; -ENAMETOOLONG if it does not fit. */
 int name_list_join(const struct name_list *l, char *out, size_t size);

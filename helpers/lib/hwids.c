@@ -9,12 +9,6 @@
 #include "fsutil.h"
 #include "util.h"
 
-#ifndef PKGLIBDIR
-#define PKGLIBDIR "/usr/lib/rpi-hardware"
-#endif
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
 
 /* Next white-space separated word of line[*pos..n); its length, 0 at the end. */
 static size_t next_word(const char *line, size_t n, size_t *pos, const char **word)
@@ -60,12 +54,16 @@ static bool name_char(char c, bool first)
 	       c == '_' || (!first && (c == '-' || c == '.'));
 }
 
-/* A /dev name, optionally ending in udev's "%m" (the node's minor). */
+/* A /dev name, optionally ending in udev's "%m" (the node's minor), that fits
+ * max bytes with its NUL, "%m" included: at most 31 characters, as the rule
+ * generator takes them. */
 static bool link_word(const char *w, size_t n, size_t max)
 {
+	if (n >= max)
+		return false;
 	if (n >= 2 && w[n - 2] == '%' && w[n - 1] == 'm')
 		n -= 2;
-	if (n == 0 || n > max - 2)
+	if (n == 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!name_char(w[i], i == 0))
@@ -172,6 +170,11 @@ int hwids_parse(struct hwid_table *t, const char *text, size_t len, const char *
 			return -EINVAL;
 		}
 		t->n++;
+	}
+	if (t->n == 0) {
+		/* As the rule generator: a table with no rows makes no rules. */
+		snprintf(err, errsize, "%s: no identifiers", origin);
+		return -EINVAL;
 	}
 	return 0;
 }

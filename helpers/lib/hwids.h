@@ -26,10 +26,12 @@ struct hwid_table {
 	char source[256]; /* the file it came from, or "built-in" */
 };
 
-/* Parses the table text, in the grammar rules/gen-rules.sh takes: '#' starts a
- * comment anywhere, IDs are "0x" and four lower-case hex digits, kind is metis or
- * hailo. On a malformed line returns -EINVAL and writes "ORIGIN line N: reason"
- * into err. */
+/* Parses the table text, in the grammar rules/gen-rules.sh takes (one table of
+ * cases runs against both: tests/config/hardware-ids): '#' starts a comment
+ * anywhere, IDs are "0x" and four lower-case hex digits, kind is metis or hailo,
+ * a link of at most 31 characters, 1 to HWIDS_MAX rows. On a malformed line
+ * returns -EINVAL and writes "ORIGIN line N: reason" into err ("ORIGIN: no
+ * identifiers" for a table without rows). */
 int hwids_parse(struct hwid_table *t, const char *text, size_t len, const char *origin,
 		char *err, size_t errsize);
 

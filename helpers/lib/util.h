@@ -7,6 +7,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* Install paths: the Makefile passes this build's; these are the defaults. */
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef PKGLIBDIR
+#define PKGLIBDIR "/usr/lib/rpi-hardware"
+#endif
+
+/* Exit status of every program of the suite; overlay-slammer adds its own
+ * (context.h). */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,14 +1,15 @@
 # metis-setup: the root-filesystem setup script (POSIX sh), with the install
-# paths filled in.
+# paths filled in and the configuration reader (helpers/lib) copied in.
 
 PROGRAMS  += $(B)/metis-setup
 INSTALL   += install-metis-setup
 UNINSTALL += uninstall-metis-setup
 
-$(B)/metis-setup: helpers/metis-setup/metis-setup.in Makefile
+$(B)/metis-setup: helpers/metis-setup/metis-setup.in $(B)/rpi-hardware.sh Makefile
 	@mkdir -p $(@D)
 	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@UDEVRULESDIR@|$(UDEVRULESDIR)|g' \
-	    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@.tmp
+	    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    -e '/^\. \.\/@RPI_HW_SH@$$/{r $(B)/rpi-hardware.sh' -e 'd;}' $< > $@.tmp
 	chmod 0755 $@.tmp
 	mv $@.tmp $@
 

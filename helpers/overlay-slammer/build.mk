@@ -2,12 +2,11 @@
 
 SLAMMER_DIR  := helpers/overlay-slammer
 SLAMMER_SRCS := actions.c atomicfile.c bootdev.c bounded.c check.c configfs.c context.c dtbo.c \
-                livetree.c log.c manifest.c merge.c modules.c sha256.c source.c status.c text.c \
-                wait.c
+                livetree.c log.c manifest.c merge.c modules.c sha256.c source.c status.c wait.c
 SLAMMER_OBJS := $(addprefix $(B)/obj/slammer/,$(SLAMMER_SRCS:.c=.o))
 SLAMMER_MAIN := $(B)/obj/slammer/main.o
-SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree manifest merge sha256 text)
-SLAMMER_LIBS := $(B)/librpihw.a
+SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree manifest merge sha256)
+SLAMMER_LIBS := $(RPIHW_LIB)
 
 PROGRAMS     += $(B)/overlay-slammer
 UNIT_TESTS   += $(SLAMMER_TESTS)
@@ -16,11 +15,11 @@ UNINSTALL    += uninstall-slammer
 
 $(B)/obj/slammer/%.o: $(SLAMMER_DIR)/%.c Makefile | $(STATIC_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Ihelpers/lib -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) $(RPIHW_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/obj/slammer/test-%.o: $(SLAMMER_DIR)/tests/test-%.c Makefile | $(STATIC_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) -Ihelpers/lib -I$(SLAMMER_DIR) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEP_CFLAGS) $(RPIHW_CFLAGS) -I$(SLAMMER_DIR) -MMD -MP -c -o $@ $<
 
 # libkmod opens .ko.gz modules for reading only, but its gzclose() makes a static
 # link pull in zlib's whole compressor (gzclose -> gzclose_w -> deflate): about
@@ -44,17 +43,10 @@ $(SLAMMER_TESTS): $(B)/tests/unit-%: $(B)/obj/slammer/test-%.o $(SLAMMER_OBJS) $
 
 install-slammer: $(B)/overlay-slammer
 	install -D -m 0755 $(B)/overlay-slammer $(DESTDIR)$(SBINDIR)/overlay-slammer
-	@# An edited configuration is the administrator's: never overwrite it.
-	[ -e $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf ] || \
-		install -D -m 0644 $(SLAMMER_DIR)/rpi-hardware.conf $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf
 	install -D -m 0644 docs/man/overlay-slammer.8 $(DESTDIR)$(MANDIR)/man8/overlay-slammer.8
-	install -D -m 0644 docs/man/rpi-hardware.conf.5 $(DESTDIR)$(MANDIR)/man5/rpi-hardware.conf.5
 
 uninstall-slammer:
-	rm -f $(DESTDIR)$(SBINDIR)/overlay-slammer \
-	      $(DESTDIR)$(MANDIR)/man8/overlay-slammer.8 $(DESTDIR)$(MANDIR)/man5/rpi-hardware.conf.5
-	! cmp -s $(SLAMMER_DIR)/rpi-hardware.conf $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf || \
-		rm -f $(DESTDIR)$(SYSCONFDIR)/rpi-hardware.conf
+	rm -f $(DESTDIR)$(SBINDIR)/overlay-slammer $(DESTDIR)$(MANDIR)/man8/overlay-slammer.8
 
 .PHONY: install-slammer uninstall-slammer
 

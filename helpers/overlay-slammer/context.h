@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "util.h"
 
 /* Where the initramfs keeps its overlays and their checksum manifest. */
 #define EMBEDDED_OVERLAYS "/usr/lib/rpi-hardware/overlays"
@@ -19,10 +20,9 @@ struct context {
 	struct config cfg;
 };
 
+/* Besides EXIT_OK, EXIT_FAILED (a step failed; the others were still done unless
+ * strict) and EXIT_USAGE (util.h): */
 enum exit_status {
-	EXIT_OK = 0,
-	EXIT_FAILED = 1,       /* a step failed; the others were still done unless strict */
-	EXIT_USAGE = 2,
 	EXIT_NO_INTERFACE = 3, /* the kernel has no configfs overlay interface */
 	EXIT_TIMEOUT = 4,      /* the device did not appear in time */
 };

@@ -274,11 +274,7 @@ static int run_wait_device(struct context *ctx, int argc, char **argv)
  * the dracut hooks and a person in the rd.break shell ask the helper. */
 static int run_config(struct context *ctx, int argc, char **argv)
 {
-	const struct config *c = &ctx->cfg;
-	char overlays[LIST_MAX * (NAME_LEN_MAX + 1)], modules[sizeof(overlays)];
-	char blacklist[sizeof(overlays)], dirs[DIRS_MAX * (PATH_LEN_MAX + 1)] = "";
-	char timeout[16];
-	int first = plain_args(argc, argv);
+	int first = plain_args(argc, argv), r;
 
 	if (first < 0)
 		return first == -1 ? EXIT_OK : EXIT_USAGE;
@@ -286,32 +282,12 @@ static int run_config(struct context *ctx, int argc, char **argv)
 		log_err("config takes at most one key");
 		return EXIT_USAGE;
 	}
-	name_list_join(&c->overlays, overlays, sizeof(overlays));
-	name_list_join(&c->modules, modules, sizeof(modules));
-	name_list_join(&c->blacklist, blacklist, sizeof(blacklist));
-	for (size_t i = 0; i < c->n_overlay_dirs; i++)
-		snprintf(dirs + strlen(dirs), sizeof(dirs) - strlen(dirs), "%s%s", i ? " " : "",
-			 c->overlay_dirs[i]);
-	snprintf(timeout, sizeof(timeout), "%u", c->timeout_s);
-
-	const char *const settings[][2] = {
-		{ "enable", c->enable ? "1" : "0" }, { "overlays", overlays },
-		{ "modules", modules },		     { "overlay_dirs", dirs },
-		{ "device", c->device },	     { "timeout", timeout },
-		{ "strict", c->strict ? "1" : "0" }, { "debug", c->debug ? "1" : "0" },
-		{ "bootdev", c->bootdev },	     { "blacklist", blacklist },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(settings); i++) {
-		if (first == argc)
-			printf("%s=%s\n", settings[i][0], settings[i][1]);
-		else if (strcmp(argv[first], settings[i][0]) == 0)
-			return puts(settings[i][1]) < 0 ? EXIT_FAILED : EXIT_OK;
-	}
-	if (first < argc) {
+	r = config_print(&ctx->cfg, first < argc ? argv[first] : NULL, stdout);
+	if (r == -ENOENT) {
 		log_err("unknown key '%.32s'", argv[first]);
 		return EXIT_USAGE;
 	}
-	return EXIT_OK;
+	return r < 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 static const struct verb verbs[] = {

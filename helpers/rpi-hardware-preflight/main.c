@@ -8,24 +8,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "preflight.h"
-#include "fsutil.h"
 #include "util.h"
 
-#ifndef VERSION
-#define VERSION "unknown"
-#endif
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-
 #define PROG "rpi-hardware-preflight"
-#define EXIT_FAILED 1
-#define EXIT_USAGE 2
+
+static void usage(FILE *out);
 
 struct options {
-	const char *sysroot;
-	const char *config;
+	struct cli cli;
 	bool json;
 	unsigned cma_min_mib;
 };
@@ -67,30 +59,22 @@ static int parse_mib(const char *s, unsigned *out)
 	return 0;
 }
 
+/* 0 to run, CLI_DONE after --help or --version, -EINVAL for a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_JSON = 256, OPT_CONFIG, OPT_SYSROOT, OPT_CMA, OPT_VERSION };
+	enum { OPT_JSON = CLI_OPT_FIRST, OPT_CMA };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 		{ "cma-min", required_argument, NULL, OPT_CMA },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, OPT_VERSION },
+		CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			o->json = true;
-			break;
-		case OPT_CONFIG:
-			o->config = optarg;
-			break;
-		case OPT_SYSROOT:
-			o->sysroot = optarg;
 			break;
 		case OPT_CMA:
 			if (parse_mib(optarg, &o->cma_min_mib) < 0) {
@@ -98,23 +82,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return -EINVAL;
 			}
 			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf(PROG " %s\n", VERSION);
-			exit(0);
 		default:
-			fprintf(stderr, "Try '" PROG " --help'.\n");
-			return -EINVAL;
+			r = cli_option(&o->cli, c, optarg);
+			if (r != 0)
+				return r;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'; try '" PROG " --help'\n",
-			argv[optind]);
-		return -EINVAL;
-	}
-	return 0;
+	return cli_finish(&o->cli, argc, argv);
 }
 
 static void config_warning(void *ctx, const char *msg)
@@ -122,29 +96,6 @@ static void config_warning(void *ctx, const char *msg)
 	struct preflight *p = ctx;
 
 	report_add(&p->rep, V_WARN, "config", NULL, "%s", msg);
-}
-
-static int load_config(struct preflight *p, const struct options *o)
-{
-	char path[PATH_MAX];
-	int r;
-
-	config_init(&p->conf);
-	r = config_locate(p->sysroot, o->config, path, sizeof(path));
-	if (r < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", o->config ? o->config : "--sysroot", strerror(-r));
-		return r;
-	}
-	r = config_load_file(&p->conf, path, config_warning, p);
-	if (r < 0)
-		report_add(&p->rep, V_WARN, "config", NULL, "cannot read %s (%s); defaults used",
-			   path, strerror(-r));
-	r = config_load_cmdline(&p->conf, p->sysroot, config_warning, p);
-	if (r < 0)
-		report_add(&p->rep, V_WARN, "config", NULL,
-			   "cannot read /proc/cmdline (%s); its overrides are not applied",
-			   strerror(-r));
-	return 0;
 }
 
 static int run(const struct options *o)
@@ -157,7 +108,7 @@ static int run(const struct options *o)
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_FAILED;
 	}
-	p->sysroot = o->sysroot;
+	p->sysroot = o->cli.sysroot;
 	p->cma_min_mib = o->cma_min_mib;
 	r = hwids_load(&p->ids, p->sysroot, err, sizeof(err));
 	if (r < 0) {
@@ -165,7 +116,7 @@ static int run(const struct options *o)
 		free(p);
 		return EXIT_USAGE;
 	}
-	if (load_config(p, o) < 0) {
+	if (cli_load_config(&o->cli, &p->conf, true, config_warning, p) < 0) {
 		free(p);
 		return EXIT_USAGE;
 	}
@@ -182,22 +133,17 @@ static int run(const struct options *o)
 		free(p);
 		return EXIT_FAILED;
 	}
-	r = report_result(&p->rep) == V_FAIL ? EXIT_FAILED : 0;
+	r = report_result(&p->rep) == V_FAIL ? EXIT_FAILED : EXIT_OK;
 	free(p);
 	return r;
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = { .sysroot = NULL, .cma_min_mib = CMA_MIN_MIB_DEFAULT };
-	int r;
+	struct options o = { .cli = { PROG, usage, NULL, NULL }, .cma_min_mib = CMA_MIN_MIB_DEFAULT };
+	int r = parse_options(argc, argv, &o);
 
-	if (parse_options(argc, argv, &o) < 0)
-		return EXIT_USAGE;
-	r = root_check(o.sysroot);
-	if (r < 0) {
-		fprintf(stderr, PROG ": --sysroot %s: %s\n", o.sysroot, strerror(-r));
-		return EXIT_USAGE;
-	}
+	if (r != 0)
+		return r == CLI_DONE ? EXIT_OK : EXIT_USAGE;
 	return run(&o);
 }

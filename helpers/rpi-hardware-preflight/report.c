@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "text.h"
+
 static const char *const verdict_text[] = { "PASS", "WARN", "FAIL" };
 static const char *const verdict_json[] = { "pass", "warn", "fail" };
 
@@ -74,26 +76,6 @@ int report_print_text(const struct report *r, FILE *out)
 		verdict_text[report_result(r)], c[V_PASS], c[V_WARN],
 		c[V_WARN] == 1 ? "warning" : "warnings", c[V_FAIL]);
 	return finish(out);
-}
-
-int json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (ch == '\t')
-			fputs("\\t", out);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	return fputc('"', out) == EOF ? -EIO : 0;
 }
 
 int report_print_json(const struct report *r, FILE *out)

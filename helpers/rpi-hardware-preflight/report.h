@@ -36,5 +36,3 @@ int report_print_text(const struct report *r, FILE *out);
 /* One JSON object with the overall result and every check. */
 int report_print_json(const struct report *r, FILE *out);
 
-/* s as a JSON string literal, quotes included. */
-int json_string(FILE *out, const char *s);

@@ -14,6 +14,7 @@
 #   rpi_hw_helper=FILE      the helper binary (installed overlay-slammer)
 #   rpi_hw_datadir=DIR      where hardware-ids lives (installed package data)
 #   rpi_hw_rulesdir=DIR     where 65-rpi-hardware.rules lives (udev rules dir)
+#   rpi_hw_shlib=FILE       the suite's shell library (installed rpi-hardware.sh)
 #   rpi_hw_compatible="..." more device-tree compatible patterns of boards to
 #                           include the module for by default
 
@@ -33,6 +34,11 @@ rpi_hw_paths() {
     _rh_helper=${rpi_hw_helper:-$rpi_hw_default_helper}
     _rh_datadir=${rpi_hw_datadir:-$rpi_hw_default_datadir}
     _rh_rulesdir=${rpi_hw_rulesdir:-$rpi_hw_default_rulesdir}
+    _rh_shlib=${rpi_hw_shlib:-$rpi_hw_default_datadir/rpi-hardware.sh}
+    # The configuration reader for where the helper cannot run, and the
+    # kernel-configuration probe: rpi_hw_conf_get, rpi_hw_kernel_config.
+    # shellcheck source=../../helpers/lib/rpi-hardware.sh
+    [[ -f $dracutsysrootdir$_rh_shlib ]] && . "$dracutsysrootdir$_rh_shlib"
 }
 
 # The settings of the build root's configuration file, as the helper reads it:
@@ -40,7 +46,7 @@ rpi_hw_paths() {
 # command line here: an empty system root stands in for the build host's /proc.
 # With "warn", its warnings (a malformed value, a module name of the seed's that
 # no kernel has) come out here as they will at boot. Where it cannot run (a
-# cross build), rpi_hw_conf falls back to rpi_hw_conf_file.
+# cross build), rpi_hw_conf reads the file with the suite's shell reader.
 rpi_hw_load_conf() {
     local _file="$dracutsysrootdir$_rh_config" _noroot _line _rc=0
     local -a _args=()
@@ -58,7 +64,8 @@ rpi_hw_load_conf() {
     ((_rc == 0)) || _rh_settings=
 }
 
-# Value of KEY: from the helper's reading (rpi_hw_load_conf), or the file's.
+# Value of KEY: from the helper's reading (rpi_hw_load_conf), or the shell
+# reader's of the build root's file (its default where the file has none).
 rpi_hw_conf() {
     local _line
     if [[ -n ${_rh_settings-} ]]; then
@@ -69,31 +76,7 @@ rpi_hw_conf() {
             fi
         done <<< "$_rh_settings"
     fi
-    rpi_hw_conf_file "$@"
-}
-
-# Value of KEY in the build root's configuration, or DEFAULT. Same grammar as
-# the helper: key=value, # comments, blank lines, whitespace trimmed, optional
-# double quotes around the value; the last assignment wins.
-rpi_hw_conf_file() {
-    local _file="$dracutsysrootdir$_rh_config" _line _key _val _out="$2"
-    if [[ -r $_file ]]; then
-        while IFS= read -r _line || [[ -n $_line ]]; do
-            _line=${_line#"${_line%%[![:space:]]*}"}
-            [[ -z $_line || $_line == '#'* || $_line != *=* ]] && continue
-            _key=${_line%%=*}
-            _key=${_key%"${_key##*[![:space:]]}"}
-            [[ $_key == "$1" ]] || continue
-            _val=${_line#*=}
-            _val=${_val#"${_val%%[![:space:]]*}"}
-            _val=${_val%"${_val##*[![:space:]]}"}
-            if ((${#_val} >= 2)) && [[ $_val == \"*\" ]]; then
-                _val=${_val:1:${#_val}-2}
-            fi
-            _out=$_val
-        done < "$_file"
-    fi
-    printf '%s\n' "$_out"
+    rpi_hw_conf_get "$dracutsysrootdir$_rh_config" "$1"
 }
 
 # Comma separated list to one name per line, blanks dropped.
@@ -115,11 +98,11 @@ rpi_hw_overlays() {
         else
             dwarn "rpi-hardware: overlay name '$_name' in $_rh_config is not a file name; skipped"
         fi
-    done < <(rpi_hw_split "$(rpi_hw_conf overlays cruiser-raspberrypi-cm5,axelera-metis)")
+    done < <(rpi_hw_split "$(rpi_hw_conf overlays)")
 }
 
 rpi_hw_overlay_dirs() {
-    rpi_hw_conf overlay_dirs "/boot/firmware/overlays /boot/overlays /lib/firmware/overlays $rpi_hw_default_datadir/overlays"
+    rpi_hw_conf overlay_dirs
 }
 
 # The seed document named the Cruiser's overlay exaviz-cruiser; Exaviz ships it
@@ -189,6 +172,10 @@ check() {
         derror "rpi-hardware: $_rh_helper not found: install rpi-hardware, or set rpi_hw_helper= in dracut.conf.d"
         return 1
     fi
+    if [[ ! -f $dracutsysrootdir$_rh_shlib ]]; then
+        derror "rpi-hardware: $_rh_shlib not found: install rpi-hardware, or set rpi_hw_shlib= in dracut.conf.d"
+        return 1
+    fi
     if [[ ! -f $dracutsysrootdir$_rh_rulesdir/$rpi_hw_rules_name ]]; then
         derror "rpi-hardware: $_rh_rulesdir/$rpi_hw_rules_name not found: install rpi-hardware, or set rpi_hw_rulesdir= in dracut.conf.d"
         return 1
@@ -233,16 +220,13 @@ rpi_hw_kmod_in_tree() {
 # in; "unknown" without a configuration to read.
 rpi_hw_kernel_path() {
     local _cfg
-    for _cfg in "$dracutsysrootdir/boot/config-$kernel" "$srcmods/config" "$srcmods/build/.config"; do
-        [[ -f $_cfg ]] || continue
-        if grep -qx 'CONFIG_OF_OVERLAY=y' "$_cfg" && grep -qx 'CONFIG_OF_CONFIGFS=y' "$_cfg"; then
-            echo runtime
-        else
-            echo merged
-        fi
-        return 0
-    done
-    echo unknown
+    if ! _cfg=$(rpi_hw_kernel_config "$dracutsysrootdir" "$kernel" "$srcmods"); then
+        echo unknown
+    elif rpi_hw_kernel_lacks "$_cfg" > /dev/null; then
+        echo merged
+    else
+        echo runtime
+    fi
 }
 
 # Whether the build root can give a kernel its merged DTB: the kernel-install
@@ -288,7 +272,7 @@ installkernel() {
         else
             dwarn "rpi-hardware: kernel module '$_mod' not found for kernel $kernel; the image is built without it"
         fi
-    done < <(rpi_hw_split "$(rpi_hw_conf modules metis)")
+    done < <(rpi_hw_split "$(rpi_hw_conf modules)")
     return 0
 }
 

@@ -16,6 +16,7 @@ load "$REPO/tests/lib/fake-sysroot.bash"
 	GRUB_SNIPPET=$REPO/boot/09_rpi_hardware_dtb
 }
 export RPI_HW_HELPER=$BUILD_DIR/overlay-slammer
+export RPI_HW_SHLIB=$BUILD_DIR/rpi-hardware.sh
 export RPI_HW_DTB_TOOL=$DTB_TOOL
 
 # The CM5-like base and the two overlays, compiled once per file.

@@ -11,8 +11,9 @@ BUILD_DIR=${BUILD_DIR:-$REPO/build/release}
 # A build root with the module's installed files and, optionally, a device tree.
 fake_root() {
 	ROOT=$BATS_TEST_TMPDIR/root
-	mkdir -p "$ROOT/usr/sbin" "$ROOT/usr/lib/udev/rules.d" "$ROOT/etc"
+	mkdir -p "$ROOT/usr/sbin" "$ROOT/usr/lib/udev/rules.d" "$ROOT/usr/lib/rpi-hardware" "$ROOT/etc"
 	cp "$BUILD_DIR/overlay-slammer" "$ROOT/usr/sbin/"
+	cp "$BUILD_DIR/rpi-hardware.sh" "$ROOT/usr/lib/rpi-hardware/"
 	cp "$BUILD_DIR/rules/65-rpi-hardware.rules" "$ROOT/usr/lib/udev/rules.d/"
 }
 
@@ -133,6 +134,14 @@ setup() {
 	answer -h
 	[ "${lines[-1]}" = rc=1 ]
 	[[ $output == *"65-rpi-hardware.rules not found"* ]]
+}
+
+@test "no shell library installed: never included, and dracut says why" {
+	device_tree "exaviz,cruiser" "brcm,bcm2712"
+	rm "$ROOT/usr/lib/rpi-hardware/rpi-hardware.sh"
+	answer -h
+	[ "${lines[-1]}" = rc=1 ]
+	[[ $output == *"/usr/lib/rpi-hardware/rpi-hardware.sh not found: install rpi-hardware"* ]]
 }
 
 @test "depends: udev-rules only; dracut-systemd when the systemd module is in" {

@@ -9,10 +9,11 @@ FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefine
                 -fno-sanitize-recover=all -Ihelpers/lib -Ihelpers/overlay-slammer
 
 fuzz_srcs_dtbo     := helpers/overlay-slammer/dtbo.c
-fuzz_srcs_cmdline  := helpers/lib/cmdline.c helpers/lib/config.c helpers/lib/fsutil.c
+fuzz_srcs_cmdline  := helpers/lib/cmdline.c helpers/lib/config.c helpers/lib/fsutil.c \
+                      $(B)/obj/lib/gen/config-defaults.c
 fuzz_srcs_config   := $(fuzz_srcs_cmdline)
 fuzz_srcs_manifest := helpers/overlay-slammer/manifest.c
-fuzz_srcs_text     := helpers/overlay-slammer/text.c
+fuzz_srcs_text     := helpers/lib/text.c
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BINS)

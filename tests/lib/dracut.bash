@@ -54,6 +54,7 @@ dracut_workspace() {
 		rpi_hw_helper=$BUILD_DIR/overlay-slammer
 		rpi_hw_datadir=$REPO/rules
 		rpi_hw_rulesdir=$BUILD_DIR/rules
+		rpi_hw_shlib=$BUILD_DIR/rpi-hardware.sh
 	EOF
 	export DW
 }

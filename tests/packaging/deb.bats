@@ -87,6 +87,7 @@ usr/lib/rpi-hardware/gen-rules
 usr/lib/rpi-hardware/hardware-ids
 usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
 usr/lib/rpi-hardware/rpi-hardware-dtb
+usr/lib/rpi-hardware/rpi-hardware.sh
 usr/lib/sysusers.d/axelera.conf
 usr/sbin/axelera-stats-logger
 usr/sbin/metis-setup

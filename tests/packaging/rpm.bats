@@ -68,6 +68,7 @@ scriptlet() {
 /usr/lib/rpi-hardware/overlays
 /usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
 /usr/lib/rpi-hardware/rpi-hardware-dtb
+/usr/lib/rpi-hardware/rpi-hardware.sh
 /usr/lib/systemd/system/axelera-stats-logger.service
 /usr/lib/systemd/system/axelera.service
 /usr/lib/systemd/system/rpi-hardware-rebuild.path

@@ -150,7 +150,7 @@ setup() {
 	run "$SLAMMER" --sysroot "$empty" config
 	[ "$status" -eq 0 ]
 	local builtin=$output
-	run "$SLAMMER" --sysroot "$empty" --config "$REPO/helpers/overlay-slammer/rpi-hardware.conf" config
+	run "$SLAMMER" --sysroot "$empty" --config "$BUILD_DIR/rpi-hardware.conf" config
 	[ "$status" -eq 0 ]
 	[ "$output" = "$builtin" ]
 	[[ $builtin == *$'\nmodules=metis\n'* ]]

@@ -13,10 +13,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-
-#ifndef PKGLIBDIR
-#define PKGLIBDIR "/usr/lib/rpi-hardware"
-#endif
+#include "util.h"
 
 struct warnings {
 	int n;
@@ -113,6 +110,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.timeout_s, 10);
 	assert_false(c.strict);
 	assert_int_equal(c.blacklist.n, 0);
+	assert_int_equal(name_list_join(&c.accounts, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "frigate,hass");
 }
 
 static void test_file_values(void **state)
@@ -134,6 +133,8 @@ static void test_file_values(void **state)
 	assert_int_equal(c.n_overlay_dirs, 2);
 	assert_string_equal(c.overlay_dirs[1], "/y");
 	assert_string_equal(c.bootdev, "LABEL=bootfs");
+	assert_int_equal(c.accounts.n, 2);
+	assert_string_equal(c.accounts.names[1], "b");
 }
 
 static void test_file_bad_values_keep_defaults(void **state)
@@ -141,8 +142,9 @@ static void test_file_bad_values_keep_defaults(void **state)
 	struct config c = parsed_file("timeout=ten\ntimeout=601\nstrict=maybe\nnonsense\n"
 				      "colour=blue\noverlays=../../etc/passwd\n"
 				      "overlays=a/b\ndevice=/etc/shadow\ndevice=/dev/../etc/x\n"
-				      "overlay_dirs=relative\nbootdev=LABEL=a b\n",
-				      11);
+				      "overlay_dirs=relative\nbootdev=LABEL=a b\n"
+				      "accounts=frigate,$(reboot)\naccounts=-x\naccounts=..\n",
+				      14);
 
 	(void)state;
 	assert_int_equal(c.timeout_s, 10);
@@ -151,6 +153,8 @@ static void test_file_bad_values_keep_defaults(void **state)
 	assert_string_equal(c.device, "/dev/axelera0");
 	assert_int_equal(c.n_overlay_dirs, 4);
 	assert_string_equal(c.bootdev, "");
+	assert_string_equal(c.accounts.names[0], "frigate");
+	assert_int_equal(c.accounts.n, 2);
 }
 
 static void test_file_nul_byte(void **state)

@@ -66,7 +66,8 @@ static void test_json(void **state)
 {
 	(void)state;
 	assert_string_equal(json_of("a\"b\\c"), "\"a\\\"b\\\\c\"");
-	assert_string_equal(json_of("\x01\n\x7f"), "\"\\u0001\\u000a\\u007f\"");
+	assert_string_equal(json_of("\x01\n\x7f"), "\"\\u0001\\n\\u007f\"");
+	assert_string_equal(json_of("a\tb\rc"), "\"a\\tb\\u000dc\"");
 	assert_string_equal(json_of("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
 	assert_string_equal(json_of("\xff-\xc3(-\xed\xa0\x80"),
 			    "\"\\ufffd-\\ufffd(-\\ufffd\\ufffd\\ufffd\"");

@@ -18,7 +18,7 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
  * Returns out. */
 const char *text_show(const char *s, char *out, size_t size);
 
-/* s as a JSON string, quotes included: '"' and '\' escaped, control characters
- * as \u00XX, each byte that is not part of well-formed UTF-8 as \ufffd, so the
+/* s as a JSON string, quotes included: '"' and '\' escaped, newline and tab as
+ * \n and \t, the other control characters as \u00XX, each byte that is not part of well-formed UTF-8 as \ufffd, so the
  * output is valid UTF-8 and valid JSON whatever s holds. */
 void json_string(FILE *f, const char *s);

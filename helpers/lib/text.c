@@ -108,6 +108,10 @@ void json_string(FILE *f, const char *s)
 			len = 1;
 		} else if (p[i] == '"' || p[i] == '\\') {
 			fprintf(f, "\\%c", p[i]);
+		} else if (p[i] == '\n') {
+			fputs("\\n", f);
+		} else if (p[i] == '\t') {
+			fputs("\\t", f);
 		} else if (p[i] < 0x20 || p[i] == 0x7f) {
 			fprintf(f, "\\u%04x", p[i]);
 		} else {
