@@ -88,15 +88,37 @@ else
 $(error LIBFDT=$(LIBFDT): say LIBFDT=source or LIBFDT=system)
 endif
 
-ifeq ($(STATIC),1)
-DEP_CFLAGS   := $(FDT_CFLAGS) -I$(KMOD_STATIC)/include $(shell $(PKG_CONFIG) --cflags blkid 2>/dev/null)
+# The static helper is linked against musl, not glibc (LIBC=musl, the default of
+# the static build; LIBC=glibc links it against static glibc as before): a
+# second build of its objects in $(B)/musl with MUSL_CC, against the libraries
+# scripts/build-musl-libs.sh builds for musl from the Debian sources pinned in
+# scripts/sources.list. Everything else (the unit tests, the test tools) stays
+# with the system's C library. docs/performance.md says what it saves.
+LIBC         ?= $(if $(filter 1,$(STATIC)),musl,glibc)
+MUSL_TRIPLET := $(subst -gnu,-musl,$(ARCH))
+MUSL_SPECS   := /usr/lib/$(MUSL_TRIPLET)/musl-gcc.specs
+MUSL_CC      ?= $(CC) -specs=$(MUSL_SPECS)
+# The Linux UAPI headers the musl build sees (musl-gcc.specs leaves them out).
+KERNEL_UAPI  ?= $(if $(CROSS),$(addprefix /usr/$(ARCH)/include/,linux asm asm-generic),\
+                /usr/include/linux /usr/include/asm-generic /usr/include/$(ARCH)/asm)
+MUSL_KEY     := $(shell cat scripts/sources.list scripts/build-musl-libs.sh 2>/dev/null | sha256sum | cut -c1-12)
+MUSL_LIBS    ?= $(RPI_HW_CACHE)/musl-$(ARCH)-$(MUSL_KEY)
+
+ifeq ($(LIBC),musl-objects)
+# The inner build of the musl helper (see LIBC above): only the helper is made.
+DEP_CFLAGS   := -I$(MUSL_LIBS)/include
+DEP_LIBS     := -static -Wl,--gc-sections -L$(MUSL_LIBS)/lib -lkmod -lzstd -llzma -lz -lfdt
+STATIC_DEPS  := $(MUSL_LIBS)/.complete
+ALL_CFLAGS   += -ffunction-sections -fdata-sections -isystem $(MUSL_LIBS)/include/kernel
+else ifeq ($(STATIC),1)
+DEP_CFLAGS   := $(FDT_CFLAGS) -I$(KMOD_STATIC)/include
 DEP_LIBS     := -static -Wl,--gc-sections -L$(KMOD_STATIC)/lib -lkmod -lzstd -llzma -lz \
-                $(FDT_LIBS) -lblkid
-STATIC_DEPS  := $(KMOD_STATIC)/lib/libkmod.a $(FDT_DEPS)
+                $(FDT_LIBS)
+STATIC_DEPS  := $(KMOD_STATIC)/lib/libkmod.a $(FDT_DEPS) $(if $(filter musl,$(LIBC)),$(MUSL_LIBS)/.complete)
 ALL_CFLAGS   += -ffunction-sections -fdata-sections
 else
-DEP_CFLAGS   := $(FDT_CFLAGS) $(shell $(PKG_CONFIG) --cflags libkmod blkid 2>/dev/null)
-DEP_LIBS     := $(shell $(PKG_CONFIG) --libs libkmod blkid 2>/dev/null) $(FDT_LIBS)
+DEP_CFLAGS   := $(FDT_CFLAGS) $(shell $(PKG_CONFIG) --cflags libkmod zlib 2>/dev/null)
+DEP_LIBS     := $(shell $(PKG_CONFIG) --libs libkmod zlib 2>/dev/null) $(FDT_LIBS)
 STATIC_DEPS  := $(FDT_DEPS)
 endif
 CMOCKA_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -108,7 +130,7 @@ TEST_TOOLS   :=
 INSTALL      :=
 UNINSTALL    :=
 
-.PHONY: all unit-tests deps static-deps check demo bench install uninstall clean
+.PHONY: FORCE all unit-tests deps static-deps check demo bench install uninstall clean
 all:
 
 # The library first: the fragments after it use its variables (RPIHW_LIB,
@@ -128,6 +150,12 @@ $(KMOD_STATIC)/lib/libkmod.a:
 $(FDT_STATIC)/lib/libfdt.a:
 	CC="$(CC)" scripts/build-libfdt.sh "$(FDT_STATIC)"
 
+$(MUSL_LIBS)/.complete:
+	@[ -f $(MUSL_SPECS) ] || { echo "the static helper is linked against musl: $(MUSL_SPECS)" \
+		"is missing; install musl-dev for $(ARCH) (scripts/deps.sh)" \
+		"or build with LIBC=glibc" >&2; exit 1; }
+	CC="$(MUSL_CC)" KERNEL_UAPI="$(strip $(KERNEL_UAPI))" scripts/build-musl-libs.sh "$(MUSL_LIBS)"
+
 $(B)/.libfdt-1.7.1: Makefile
 	@mkdir -p $(@D)
 	@printf '#include <libfdt.h>\nint main(void) { return fdt_get_symbol(0, "x") != 0; }\n' | \
@@ -139,6 +167,8 @@ $(B)/.libfdt-1.7.1: Makefile
 		exit 1; }
 	@rm -f $@.probe
 	@touch $@
+
+FORCE:
 
 deps:
 	scripts/deps.sh

@@ -303,34 +303,6 @@ static int parse_device(struct config *c, const char *v, size_t n, const char **
 	return 0;
 }
 
-static int parse_bootdev(struct config *c, const char *v, size_t n, const char **why)
-{
-	static const char *const tags[] = { "LABEL=", "UUID=", "PARTLABEL=", "PARTUUID=" };
-	bool ok = plain_path(v, n);
-
-	for (size_t i = 0; !ok && i < ARRAY_SIZE(tags); i++) {
-		size_t tl = strlen(tags[i]);
-
-		if (n > tl && n <= PATH_LEN_MAX && strncmp(v, tags[i], tl) == 0) {
-			ok = true;
-			for (size_t k = tl; k < n; k++)
-				if (!is_alnum(v[k]) && !strchr("._-:+", v[k]))
-					ok = false;
-		}
-	}
-	if (n == 0)
-		ok = true;
-	if (!ok) {
-		*why = "not LABEL=, UUID=, PARTLABEL=, PARTUUID= or a /dev path";
-		return -EINVAL;
-	}
-	if (n > PATH_LEN_MAX)
-		return -EINVAL;
-	memcpy(c->bootdev, v, n);
-	c->bootdev[n] = '\0';
-	return 0;
-}
-
 static int parse_overlay_dirs(struct config *c, const char *v, size_t n, const char **why)
 {
 	char dirs[DIRS_MAX][PATH_LEN_MAX + 1];
@@ -370,6 +342,13 @@ static int parse_accounts(struct config *c, const char *v, size_t n, const char 
 	return parse_list(&c->accounts, v, n, LIST_ACCOUNTS, why);
 }
 
+/* A key that is accepted and read by nothing. */
+static int parse_ignored(struct config *c, const char *v, size_t n, const char **why)
+{
+	(void)c, (void)v, (void)n, (void)why;
+	return 0;
+}
+
 static const struct setting settings[] = {
 	{ "enable", parse_enable, true, true },
 	{ "overlays", parse_overlays, true, false },
@@ -379,7 +358,9 @@ static const struct setting settings[] = {
 	{ "timeout", parse_timeout, true, false },
 	{ "strict", parse_strict, true, true },
 	{ "debug", parse_debug, true, true },
-	{ "bootdev", parse_bootdev, true, false },
+	/* Read by nothing since the helper no longer falls back on the boot partition
+	 * (docs/dracut.md); a configuration that still sets it is not wrong. */
+	{ "bootdev", parse_ignored, true, false },
 	{ "accounts", parse_accounts, false, false },
 };
 
@@ -425,8 +406,6 @@ static int config_value(const struct config *c, const char *key, char *out, size
 		snprintf(out, size, "%s", c->device);
 	} else if (strcmp(key, "timeout") == 0) {
 		snprintf(out, size, "%u", c->timeout_s);
-	} else if (strcmp(key, "bootdev") == 0) {
-		snprintf(out, size, "%s", c->bootdev);
 	} else {
 		return -ENOENT;
 	}
@@ -438,7 +417,7 @@ int config_print(const struct config *c, const char *key, FILE *f)
 	/* The order of the shipped file; blacklist is the kernel command line's. */
 	static const char *const keys[] = { "enable",  "overlays", "modules", "overlay_dirs",
 					    "device",  "timeout",  "strict",  "debug",
-					    "bootdev", "blacklist", "accounts" };
+					    "blacklist", "accounts" };
 	char value[CONFIG_VALUE_MAX];
 	int r;
 

@@ -31,7 +31,6 @@ struct config {
 	unsigned timeout_s;
 	bool strict;
 	bool debug;
-	char bootdev[PATH_LEN_MAX + 1]; /* empty: the usual firmware partition labels */
 	struct name_list accounts;      /* metis-setup adds them to the axelera group */
 };
 

@@ -265,8 +265,8 @@ static int write_overlay(int dirfd, const char *name, const struct overlay_blob 
 	else if (r < 0)
 		log_err("overlay %s: cannot write it to configfs: %s", name, strerror(-r));
 	else
-		log_info("applied overlay %s from %s (%zu bytes, sha256 %.16s, %.1f ms)", name,
-			 b->origin, b->size, b->sha256, elapsed_ms(t0));
+		log_info("applied overlay %s from %s (%zu bytes, crc32 %08lx, %.1f ms)", name,
+			 b->origin, b->size, blob_crc32(b->data, b->size), elapsed_ms(t0));
 	return r;
 }
 

@@ -1,11 +1,11 @@
 # overlay-slammer: the static helper, its unit tests and its installation.
 
 SLAMMER_DIR  := helpers/overlay-slammer
-SLAMMER_SRCS := actions.c atomicfile.c bootdev.c bounded.c check.c configfs.c context.c dtbo.c \
-                livetree.c log.c manifest.c merge.c modules.c sha256.c source.c status.c wait.c
+SLAMMER_SRCS := actions.c atomicfile.c bounded.c check.c configfs.c context.c dtbo.c \
+                livetree.c log.c merge.c modules.c source.c status.c wait.c
 SLAMMER_OBJS := $(addprefix $(B)/obj/slammer/,$(SLAMMER_SRCS:.c=.o))
 SLAMMER_MAIN := $(B)/obj/slammer/main.o
-SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree manifest merge sha256)
+SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree merge)
 SLAMMER_LIBS := $(RPIHW_LIB)
 
 PROGRAMS     += $(B)/overlay-slammer
@@ -24,12 +24,22 @@ $(B)/obj/slammer/test-%.o: $(SLAMMER_DIR)/tests/test-%.c Makefile | $(STATIC_DEP
 # libkmod opens .ko.gz modules for reading only, but its gzclose() makes a static
 # link pull in zlib's whole compressor (gzclose -> gzclose_w -> deflate): about
 # 40 KiB that never runs. Binding gzclose to zlib's read-side close drops it.
-ifeq ($(STATIC),1)
+ifneq ($(filter 1,$(STATIC))$(filter musl-objects,$(LIBC)),)
 SLAMMER_LDFLAGS := -Wl,--defsym=gzclose=gzclose_r
 endif
 
+ifeq ($(LIBC),musl)
+# The helper of a musl build comes from the inner build in $(B)/musl (the
+# Makefile's LIBC); copied only when it changed, so that what depends on it is
+# not remade for nothing.
+$(B)/overlay-slammer: FORCE | $(STATIC_DEPS)
+	$(MAKE) --no-print-directory -f Makefile B=$(B)/musl LIBC=musl-objects CC="$(MUSL_CC)" \
+		CROSS=$(CROSS) MUSL_LIBS=$(MUSL_LIBS) $(B)/musl/overlay-slammer
+	cmp -s $(B)/musl/overlay-slammer $@ || cp -p $(B)/musl/overlay-slammer $@
+else
 $(B)/overlay-slammer: $(SLAMMER_MAIN) $(SLAMMER_OBJS) $(SLAMMER_LIBS)
 	$(CC) $(ALL_LDFLAGS) $(SLAMMER_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+endif
 
 # Unit tests link the same objects dynamically: they need cmocka, not a static binary.
 # Those that make allocations fail on demand get the code's malloc calls first.

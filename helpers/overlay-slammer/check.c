@@ -9,7 +9,7 @@
 #include "context.h"
 #include "dtbo.h"
 #include "fsutil.h"
-#include "sha256.h"
+#include "source.h"
 #include "text.h"
 #include "util.h"
 
@@ -62,7 +62,7 @@ static int open_base(const char *base, struct dt *dt)
 static bool check_one(const char *file, struct dt *base, const char *base_name)
 {
 	_cleanup_(freep) void *buf = NULL;
-	char why[320], hex[SHA256_HEX_SIZE], name[SHOWN_MAX];
+	char why[320], name[SHOWN_MAX];
 	struct dtbo_info info;
 	size_t len;
 	int r = read_file(file, DTBO_SIZE_MAX, &buf, &len);
@@ -87,10 +87,10 @@ static bool check_one(const char *file, struct dt *base, const char *base_name)
 			return false;
 		}
 	}
-	sha256_hex(buf, len, hex);
-	printf("%s: OK %u fragment%s%s%s%s, %zu bytes, sha256 %s\n", name, info.fragments,
+	printf("%s: OK %u fragment%s%s%s%s, %zu bytes, crc32 %08lx\n", name, info.fragments,
 	       info.fragments == 1 ? "" : "s", info.has_fixups ? ", uses labels" : "",
-	       base->fdt ? ", applies to " : "", base->fdt ? base_name : "", len, hex);
+	       base->fdt ? ", applies to " : "", base->fdt ? base_name : "", len,
+	       blob_crc32(buf, len));
 	return true;
 }
 

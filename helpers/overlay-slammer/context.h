@@ -7,9 +7,8 @@
 #include "config.h"
 #include "util.h"
 
-/* Where the initramfs keeps its overlays and their checksum manifest. */
+/* Where the initramfs keeps its overlays. */
 #define EMBEDDED_OVERLAYS "/usr/lib/rpi-hardware/overlays"
-#define MANIFEST_NAME "SHA256SUMS"
 
 /* Parsed options and configuration, passed to every verb. */
 struct context {

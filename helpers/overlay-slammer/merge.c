@@ -14,7 +14,7 @@
 #include "dtbo.h"
 #include "fsutil.h"
 #include "log.h"
-#include "sha256.h"
+#include "source.h"
 #include "util.h"
 
 /* Nodes nest at most this deep below a fragment's target: dtbo_validate allows
@@ -400,7 +400,6 @@ static const char *write_error(const char *out, int r, char *buf, size_t size)
 int action_merge(const char *base, const char *out, char *const *overlays, size_t n)
 {
 	_cleanup_(merge_closep) struct merge *m = NULL;
-	char hex[SHA256_HEX_SIZE];
 	const void *blob;
 	size_t len;
 	int r;
@@ -418,8 +417,7 @@ int action_merge(const char *base, const char *out, char *const *overlays, size_
 		log_err("%s", write_error(out, r, why, sizeof(why)));
 		return EXIT_FAILED;
 	}
-	sha256_hex(blob, len, hex);
-	log_info("merged %zu overlay%s into %s (%zu bytes, sha256 %.16s)", n, n == 1 ? "" : "s",
-		 out, len, hex);
+	log_info("merged %zu overlay%s into %s (%zu bytes, crc32 %08lx)", n, n == 1 ? "" : "s",
+		 out, len, blob_crc32(blob, len));
 	return EXIT_OK;
 }

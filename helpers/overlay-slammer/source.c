@@ -7,15 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
-#include "bootdev.h"
 #include "dtbo.h"
 #include "fsutil.h"
-#include "manifest.h"
 #include "util.h"
-
-/* SHA256SUMS lists a few overlays: 64 KiB is hundreds of lines. */
-#define MANIFEST_MAX ((size_t)64 * 1024)
 
 void overlay_blob_free(struct overlay_blob *b)
 {
@@ -24,41 +20,12 @@ void overlay_blob_free(struct overlay_blob *b)
 	b->size = 0;
 }
 
-static int verify_manifest(int dirfd, const char *dir, const char *file,
-			   const struct overlay_blob *b, char *why, size_t why_size)
+unsigned long blob_crc32(const void *data, size_t len)
 {
-	_cleanup_(freep) void *list = NULL;
-	char want[SHA256_HEX_SIZE];
-	size_t len;
-	int r = read_file_beneath(dirfd, MANIFEST_NAME, MANIFEST_MAX, &list, &len);
+	unsigned long c = crc32(0L, Z_NULL, 0);
 
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0) {
-		char path[PATH_MAX + 16];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, MANIFEST_NAME);
-		read_error(why, why_size, path, r, MANIFEST_MAX);
-		return r;
-	}
-	r = manifest_lookup(list, len, file, want);
-	if (r == -ENOENT) {
-		snprintf(why, why_size, "%s is not listed in %s/%s: rebuild the initramfs", file,
-			 dir, MANIFEST_NAME);
-		return -EBADMSG;
-	}
-	if (r < 0) {
-		snprintf(why, why_size, "%s/%s: malformed line for %s", dir, MANIFEST_NAME, file);
-		return -EBADMSG;
-	}
-	if (strcmp(want, b->sha256) != 0) {
-		snprintf(why, why_size,
-			 "checksum mismatch against %s/%s (the file was changed after the image "
-			 "was built): rebuild the initramfs",
-			 dir, MANIFEST_NAME);
-		return -EBADMSG;
-	}
-	return 0;
+	/* zlib takes at most UINT_MAX bytes a call; overlays are at most 1 MiB. */
+	return crc32(c, data, (unsigned)(len < UINT_MAX ? len : UINT_MAX));
 }
 
 static void describe_read_error(int r, const char *path, char *why, size_t why_size)
@@ -92,14 +59,8 @@ static int read_from_dir(const char *dir, const char *file, struct overlay_blob 
 	r = read_file_beneath(dirfd, file, DTBO_SIZE_MAX, &b->data, &b->size);
 	if (r == -ENOENT)
 		return r;
-	if (r < 0) {
-		describe_read_error(r, b->origin, why, why_size);
-		return r;
-	}
-	sha256_hex(b->data, b->size, b->sha256);
-	r = verify_manifest(dirfd, dir, file, b, why, why_size);
 	if (r < 0)
-		overlay_blob_free(b);
+		describe_read_error(r, b->origin, why, why_size);
 	return r;
 }
 
@@ -125,7 +86,7 @@ static int search_dirs(const struct context *ctx, const char *file, struct overl
 int overlay_read(const struct context *ctx, const char *name, struct overlay_blob *out,
 		 char *why, size_t why_size)
 {
-	char file[NAME_LEN_MAX + 8], dev[256];
+	char file[NAME_LEN_MAX + 8];
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -133,24 +94,12 @@ int overlay_read(const struct context *ctx, const char *name, struct overlay_blo
 	r = search_dirs(ctx, file, out, why, why_size);
 	if (r != -ENOENT)
 		return r;
-	if (ctx->overlay_dir) {
+	if (ctx->overlay_dir)
 		snprintf(why, why_size, "%s not found in %s", file, ctx->overlay_dir);
-		return r;
-	}
-	r = bootdev_read(ctx->root, ctx->cfg.bootdev, name, DTBO_SIZE_MAX, &out->data, &out->size,
-			 dev, sizeof(dev));
-	if (r == 0) {
-		snprintf(out->origin, sizeof(out->origin), "%s:/overlays/%s", dev, file);
-		sha256_hex(out->data, out->size, out->sha256);
-		return 0;
-	}
-	if (r == -ENOENT || r == -ENODEV)
-		snprintf(why, why_size,
-			 "%s not found in %s, the configured overlay_dirs or a boot partition: "
-			 "install it and rebuild the initramfs",
-			 file, EMBEDDED_OVERLAYS);
 	else
-		snprintf(why, why_size, "%s: boot partition %s: %s", file,
-			 *ctx->cfg.bootdev ? ctx->cfg.bootdev : "(usual labels)", strerror(-r));
-	return r == -ENODEV ? -ENOENT : r;
+		snprintf(why, why_size,
+			 "%s not found in %s or the configured overlay_dirs: install it and "
+			 "rebuild the initramfs",
+			 file, EMBEDDED_OVERLAYS);
+	return r;
 }

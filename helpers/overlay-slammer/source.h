@@ -5,21 +5,21 @@
 #include <stddef.h>
 
 #include "context.h"
-#include "sha256.h"
 
 struct overlay_blob {
 	void *data;
 	size_t size;
-	char origin[PATH_MAX]; /* the file or device it was read from */
-	char sha256[SHA256_HEX_SIZE];
+	char origin[PATH_MAX]; /* the file it was read from */
 };
 
 /* Reads NAME.dtbo from the first place that has it: only --overlay-dir when given;
- * otherwise the initramfs's embedded overlays, then the configured overlay_dirs,
- * then the firmware boot partition. A directory holding a SHA256SUMS manifest must
- * list the file with its exact checksum. On failure why says what to do.
- * -ENOENT: found nowhere; -EBADMSG: checksum mismatch; other -errno. */
+ * otherwise the initramfs's embedded overlays, then the configured overlay_dirs.
+ * On failure why says what to do. -ENOENT: found nowhere; other -errno. */
 int overlay_read(const struct context *ctx, const char *name, struct overlay_blob *out,
 		 char *why, size_t why_size);
 
 void overlay_blob_free(struct overlay_blob *b);
+
+/* The blob's CRC-32 (zlib's, as gzip's), to tell blobs apart in log lines. Not
+ * an integrity check: the initramfs's own compression carries one. */
+unsigned long blob_crc32(const void *data, size_t len);

@@ -3,8 +3,7 @@
 #
 # dracut module 95rpi-hardware: brings up the Axelera Metis on the Exaviz Cruiser
 # (Raspberry Pi CM5) before the root filesystem mounts. The image gets the static
-# helper overlay-slammer, its configuration, the overlays with a checksum
-# manifest, the kernel modules, udev rules for /dev/axelera0, and the hooks that
+# helper overlay-slammer, its configuration, the overlays, the kernel modules, udev rules for /dev/axelera0, and the hooks that
 # run the helper. See docs/dracut.md.
 #
 # shellcheck disable=SC2154 # initdir, moddir, kernel, srcmods ... come from dracut
@@ -283,15 +282,13 @@ rpi_hw_helper_runs() {
 
 rpi_hw_install_overlays() {
     local _name _src _dst=/usr/lib/rpi-hardware/overlays _msg
-    local -a _embedded=()
     inst_dir "$_dst"
     while read -r _name; do
         if ! _src=$(rpi_hw_find_overlay "$_name"); then
             dwarn "rpi-hardware: overlay $_name.dtbo not found in $(rpi_hw_overlay_dirs); the image is built without it"
             continue
         fi
-        # A broken overlay stays out: at boot the helper then reports it missing
-        # and may still find a good copy on the boot partition.
+        # A broken overlay stays out: at boot the helper then reports it missing.
         if rpi_hw_helper_runs \
             && ! _msg=$("$dracutsysrootdir$_rh_helper" check "$dracutsysrootdir$_src" 2>&1); then
             dwarn "rpi-hardware: overlay $_src does not validate (${_msg//$'\n'/; }); the image is built without it"
@@ -306,14 +303,7 @@ rpi_hw_install_overlays() {
         else
             dinfo "rpi-hardware: overlay $_name from $_src"
         fi
-        _embedded+=("$_name.dtbo")
     done < <(rpi_hw_overlays)
-    # The helper refuses an overlay whose checksum differs from this manifest.
-    if ((${#_embedded[@]})); then
-        (cd "$initdir$_dst" && sha256sum -- "${_embedded[@]}") > "$initdir$_dst/SHA256SUMS"
-    else
-        : > "$initdir$_dst/SHA256SUMS"
-    fi
 }
 
 # Prints the next free system group ID, counting down from 999 like groupadd -r.

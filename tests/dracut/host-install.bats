@@ -69,7 +69,6 @@ dracut_modules_of() {
 		dracut_modules_of "$img" | grep -qx rpi-hardware
 		lsinitrd "$img" | grep -q ' usr/sbin/overlay-slammer$'
 		lsinitrd "$img" | grep -q ' usr/lib/rpi-hardware/overlays/axelera-metis.dtbo$'
-		lsinitrd "$img" | grep -q ' usr/lib/rpi-hardware/overlays/SHA256SUMS$'
 		lsinitrd "$img" | grep -q ' usr/lib/udev/rules.d/65-rpi-hardware.rules$'
 		lsinitrd "$img" | grep -q ' usr/lib/dracut/hooks/pre-udev/40-rpi-hardware-boot.sh$'
 		lsinitrd "$img" | grep -q " usr/lib/modules/$kver/extra/metis.ko$"

@@ -28,10 +28,6 @@ replay() {
 	replay config
 }
 
-@test "manifest reader: corpus replays cleanly" {
-	replay manifest
-}
-
 @test "names shown as JSON and text: corpus replays cleanly" {
 	replay text
 }

@@ -136,7 +136,7 @@ usr/share/man/man8/rpi-hardware-preflight.8" ] || {
 	# The static helper's libraries, by source version.
 	run dpkg-deb -f "$deb" Built-Using
 	local src
-	for src in kmod device-tree-compiler util-linux zlib xz-utils libzstd; do
+	for src in kmod device-tree-compiler zlib xz-utils libzstd; do
 		[[ $output == *"$src (= "* ]] || {
 			echo "Built-Using lacks $src: $output"
 			false

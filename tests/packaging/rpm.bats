@@ -131,8 +131,8 @@ scriptlet() {
 	run rpm -qp --requires "$RPM"
 	grep -qx dracut <<<"$output"
 	grep -q '^libkmod.so.2' <<<"$output"
-	grep -q '^libfdt.so.1' <<<"$output"
-	grep -q '^libblkid.so.1' <<<"$output"
+	grep -q '^libz.so.1' <<<"$output"
+	[[ -n ${PKG_FDT_PC:-} ]] || grep -q '^libfdt.so.1' <<<"$output"
 	"$x/usr/sbin/overlay-slammer" --version | grep -qF "$VERSION"
 }
 

@@ -22,7 +22,7 @@ teardown() {
 	start_kernel
 	slam boot
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"applied overlay cruiser-raspberrypi-cm5 from "*"sha256 "* ]]
+	[[ "$output" == *"applied overlay cruiser-raspberrypi-cm5 from "*" bytes, crc32 "* ]]
 	[[ "$output" == *"applied overlay axelera-metis from "* ]]
 	[ "$(grep '^apply' "$KLOG")" = "$(printf 'apply cruiser-raspberrypi-cm5 ok\napply axelera-metis ok')" ]
 	[ "$(cat "$CFS/cruiser-raspberrypi-cm5/status")" = applied ]
@@ -70,7 +70,6 @@ teardown() {
 @test "the configured order is the order of application" {
 	start_kernel
 	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
-	write_manifest
 	cmdline rd.rpi_hw.overlays=cruiser-poe-port,cruiser-raspberrypi-cm5
 	rm "$ROOT/sys/firmware/fdt" 2>/dev/null || true
 	slam apply
@@ -102,10 +101,8 @@ teardown() {
 @test "non-strict mode goes on after a failure" {
 	start_kernel
 	printf 'garbage' >"$OVL/cruiser-raspberrypi-cm5.dtbo"
-	write_manifest
 	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5,by-path
 	cp "$FIX/by-path.dtbo" "$OVL/"
-	write_manifest
 	slam apply
 	[ "$status" -eq 1 ]
 	[ "$(grep '^apply' "$KLOG")" = "apply by-path ok" ]
@@ -115,7 +112,6 @@ teardown() {
 	start_kernel
 	slam apply cruiser-raspberrypi-cm5
 	cp "$FIX/by-path.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
-	write_manifest
 	slam apply cruiser-raspberrypi-cm5
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"overlay cruiser-raspberrypi-cm5 is applied with other content than "*"run 'overlay-slammer remove cruiser-raspberrypi-cm5' first"* ]]
@@ -153,30 +149,25 @@ teardown() {
 	start_kernel
 	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5
 	head -c 100 "$FIX/cruiser-raspberrypi-cm5.dtbo" >"$OVL/cruiser-raspberrypi-cm5.dtbo"
-	write_manifest
 	slam apply
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"is not a valid overlay: truncated: the header says"* ]]
 
 	head -c 200 /dev/urandom | tr '\320' x >"$OVL/cruiser-raspberrypi-cm5.dtbo"
-	write_manifest
 	slam apply
 	[[ "$output" == *"is not a valid overlay: not a device tree blob (bad magic)"* ]]
 
 	cp "$FIX/not-an-overlay.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
-	write_manifest
 	slam apply
 	[[ "$output" == *"not an overlay: no fragment with __overlay__ and a target"* ]]
 
 	{ cat "$FIX/cruiser-raspberrypi-cm5.dtbo"; head -c 1100000 /dev/zero; } >"$OVL/cruiser-raspberrypi-cm5.dtbo"
-	write_manifest
 	slam apply
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"larger than the kernel's 1 MiB limit"* ]]
 
 	cp "$FIX/cruiser-raspberrypi-cm5.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
 	printf 'x' >>"$OVL/cruiser-raspberrypi-cm5.dtbo"
-	write_manifest
 	slam apply
 	[[ "$output" == *"trailing bytes after the device tree"* ]]
 
@@ -200,27 +191,6 @@ teardown() {
 	[ "$status" -eq 0 ]
 }
 
-@test "the manifest catches a swapped overlay and an unlisted one" {
-	start_kernel
-	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5
-	cp "$FIX/by-path.dtbo" "$OVL/cruiser-raspberrypi-cm5.dtbo"
-	slam apply
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"checksum mismatch against "*"SHA256SUMS"*"rebuild the initramfs"* ]]
-	grep -v cruiser-raspberrypi-cm5 "$OVL/SHA256SUMS" >"$BATS_TEST_TMPDIR/m" && cp "$BATS_TEST_TMPDIR/m" "$OVL/SHA256SUMS"
-	slam apply
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"cruiser-raspberrypi-cm5.dtbo is not listed in "* ]]
-	[ -z "$(kernel_events)" ]
-}
-
-@test "without a manifest the overlay is applied unverified" {
-	start_kernel
-	rm "$OVL/SHA256SUMS"
-	slam apply
-	[ "$status" -eq 0 ]
-}
-
 @test "the embedded copy wins over overlay_dirs, which are searched in order" {
 	start_kernel
 	cmdline rd.rpi_hw.overlays=by-path
@@ -232,7 +202,6 @@ teardown() {
 	[[ "$output" == *"from $ROOT/lib/firmware/overlays/by-path.dtbo"* ]]
 	slam remove
 	cp "$FIX/by-path.dtbo" "$OVL/"
-	write_manifest
 	slam apply
 	[[ "$output" == *"from $OVL/by-path.dtbo"* ]]
 }
@@ -250,10 +219,10 @@ teardown() {
 @test "an overlay found nowhere is named with what to do" {
 	start_kernel
 	rm "$OVL/axelera-metis.dtbo"
-	cmdline rd.rpi_hw.overlays=axelera-metis rd.rpi_hw.bootdev=LABEL=rpihw-no-such-label
+	cmdline rd.rpi_hw.overlays=axelera-metis
 	slam apply
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"overlay axelera-metis: axelera-metis.dtbo not found in /usr/lib/rpi-hardware/overlays, the configured overlay_dirs or a boot partition: install it and rebuild the initramfs; not applied"* ]]
+	[[ "$output" == *"overlay axelera-metis: axelera-metis.dtbo not found in /usr/lib/rpi-hardware/overlays or the configured overlay_dirs: install it and rebuild the initramfs; not applied"* ]]
 }
 
 @test "the live device tree catches an overlay that does not fit before the kernel sees it" {
@@ -274,7 +243,6 @@ teardown() {
 	[ "$status" -eq 0 ]
 	slam remove
 	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
-	write_manifest
 	cmdline rd.rpi_hw.overlays=cruiser-poe-port
 	slam apply
 	[ "$status" -eq 1 ]
@@ -343,7 +311,6 @@ assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "meti
 	start_kernel
 	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
 	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
-	write_manifest
 	slam apply cruiser-raspberrypi-cm5
 	[ "$status" -eq 0 ]
 	# The port needs the label the Cruiser overlay adds; the firmware's tree lacks it.
@@ -358,7 +325,6 @@ assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "meti
 	start_kernel
 	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
 	cp "$FIX/cruiser-poe-port.dtbo" "$FIX/by-path.dtbo" "$OVL/"
-	write_manifest
 	# Not configured: cruiser-poe-port sorts before cruiser-raspberrypi-cm5 by name,
 	# but was made after it; replayed by name, it would not fit.
 	cmdline rd.rpi_hw.overlays=by-path
@@ -384,7 +350,6 @@ assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "meti
 	start_fake_configfs "$ROOT"
 	CFS="$ROOT/sys/kernel/config/device-tree/overlays"
 	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
-	write_manifest
 	slam apply cruiser-poe-port
 	[ "$status" -eq 0 ]
 	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
@@ -401,7 +366,6 @@ assert d["device"] == {"path": "/dev/axelera0", "present": True, "target": "meti
 	start_kernel --race-mkdir cruiser-raspberrypi-cm5
 	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
 	cp "$FIX/cruiser-poe-port.dtbo" "$OVL/"
-	write_manifest
 	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5,cruiser-poe-port
 	slam apply
 	[ "$status" -eq 1 ]

@@ -49,7 +49,6 @@ only_line() {
 	start_kernel
 	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
 	cp "$T/lf.dtbo" "$OVL/bad-fixup.dtbo"
-	write_manifest
 	cmdline rd.rpi_hw.overlays=cruiser-raspberrypi-cm5,bad-fixup,axelera-metis
 	slam boot
 	[ "$status" -eq 1 ]
@@ -78,7 +77,6 @@ only_line() {
 	start_kernel
 	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
 	cp "$T/deep.dtbo" "$OVL/deep.dtbo"
-	write_manifest
 	run timeout 20 "$SLAMMER" --sysroot "$ROOT" apply deep
 	[ "$status" -eq 1 ]
 	only_line "overlay deep: $OVL/deep.dtbo is not a valid overlay: nodes nest deeper than 64 levels (the kernel's limit); not applied"
@@ -111,7 +109,7 @@ only_line() {
 	[ "$output" = "overlay-slammer: --config $ROOT/etc/rpi-hardware.conf: not a regular file" ]
 }
 
-@test "a FIFO where an overlay, the manifest or the live tree belongs never blocks" {
+@test "a FIFO where an overlay or the live tree belongs never blocks" {
 	start_kernel
 	rm "$OVL/axelera-metis.dtbo"
 	mkfifo "$OVL/axelera-metis.dtbo"
@@ -121,12 +119,6 @@ only_line() {
 	only_line "overlay-slammer: $ROOT/sys/firmware/fdt is not a regular file; overlays not pre-checked"
 	only_line "overlay-slammer: overlay axelera-metis: $OVL/axelera-metis.dtbo is not a regular file; not applied"
 	only_line "applied overlay cruiser-raspberrypi-cm5"
-
-	rm "$OVL/SHA256SUMS"
-	mkfifo "$OVL/SHA256SUMS"
-	run timeout 10 "$SLAMMER" --sysroot "$ROOT" apply cruiser-raspberrypi-cm5
-	[ "$status" -eq 1 ]
-	only_line "overlay cruiser-raspberrypi-cm5: $OVL/SHA256SUMS is not a regular file; not applied"
 }
 
 @test "a FIFO where the kernel release or the kernel log belongs never blocks" {
@@ -304,22 +296,19 @@ only_line() {
 	start_kernel
 	run bash -c 'exec 3>&-; ulimit -n 4; exec "$1" --sysroot "$2" apply axelera-metis' _ "$SLAMMER" "$ROOT"
 	[ "$status" -eq 1 ]
-	only_line "overlay axelera-metis: cannot open the overlay directory $OVL: Too many open files; not applied"
+	# strerror(EMFILE): glibc and musl word it differently.
+	only_line "overlay axelera-metis: cannot open the overlay directory $OVL: "
+	printf '%s\n' "$output" | grep -qE "directory $OVL: (Too many open files|No file descriptors available); not applied\$"
 	[[ "$output" != *"not found"* && "$output" != *"install it"* ]]
 }
 
-@test "manifest problems are named, not raw errno text" {
+@test "an overlay that is a directory is named, not raw errno text" {
 	start_kernel
-	mv "$OVL/SHA256SUMS" "$T/SHA256SUMS"
-	ln -s "$T/SHA256SUMS" "$OVL/SHA256SUMS"
+	rm "$OVL/axelera-metis.dtbo"
+	mkdir "$OVL/axelera-metis.dtbo"
 	slam apply axelera-metis
 	[ "$status" -eq 1 ]
-	only_line "overlay axelera-metis: $OVL/SHA256SUMS is a symbolic link out of its directory; refused; not applied"
-	rm "$OVL/SHA256SUMS"
-	mkdir "$OVL/SHA256SUMS"
-	slam apply axelera-metis
-	[ "$status" -eq 1 ]
-	only_line "overlay axelera-metis: $OVL/SHA256SUMS is a directory; not applied"
+	only_line "overlay axelera-metis: $OVL/axelera-metis.dtbo is a directory; not applied"
 	[ -z "$(kernel_events)" ]
 }
 
@@ -339,7 +328,6 @@ only_line() {
 	cp "$FIX/cm5-base.dtbo" "$ROOT/sys/firmware/fdt"
 	hostile sized 1048576 >"$OVL/mib.dtbo"
 	{ cat "$OVL/mib.dtbo"; printf 'x'; } >"$OVL/mib1.dtbo"
-	write_manifest
 	slam apply mib
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"applied overlay mib from $OVL/mib.dtbo (1048576 bytes, "* ]]

@@ -189,16 +189,13 @@ of_trees() {
 
 # Faults that come in the image, as a damaged or edited file would: a cpio
 # archive appended to IMG (the kernel unpacks it over the first). Each
-# argument NAME=FILE adds FILE as the overlay NAME.dtbo, listed in the
-# manifest; /PATH=FILE puts FILE at PATH.
+# argument NAME=FILE adds FILE as the overlay NAME.dtbo; /PATH=FILE puts FILE
+# at PATH.
 of_image_with() {
 	local src=$1 img=$2 work=$2.add ovl=usr/lib/rpi-hardware/overlays a
 	shift 2
 	rm -rf "$work"
 	mkdir -p "$work/$ovl"
-	lsinitrd -f "$ovl/SHA256SUMS" "$src" >"$work/$ovl/SHA256SUMS" || return
-	grep -q '  axelera-metis.dtbo$' "$work/$ovl/SHA256SUMS" ||
-		of_die "no manifest with axelera-metis in $src" || return
 	for a in "$@"; do
 		if [[ $a == /* ]]; then
 			mkdir -p "$work$(dirname "${a%%=*}")"
@@ -206,8 +203,6 @@ of_image_with() {
 			continue
 		fi
 		cp "${a#*=}" "$work/$ovl/${a%%=*}.dtbo" || return
-		sed -i "/  ${a%%=*}\.dtbo\$/d" "$work/$ovl/SHA256SUMS"
-		(cd "$work/$ovl" && sha256sum "${a%%=*}.dtbo") >>"$work/$ovl/SHA256SUMS" || return
 	done
 	cp "$src" "$img" || return
 	(cd "$work" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |

@@ -8,16 +8,14 @@
 # first one instead, as with the faulty image of vm.bash. Each fault has a name
 # of its own, so one image serves them all, chosen with rd.rpi_hw.overlays=:
 #
-#   f-truncated    the Metis overlay cut short; manifest line matches the file
-#   f-notoverlay   a whole device tree (no fragments); manifest line matches
-#   f-oversize     a well-formed overlay over the kernel's 1 MiB limit; matches
-#   f-checksum     a good overlay whose manifest line is another file's digest
+#   f-truncated    the Metis overlay cut short
+#   f-notoverlay   a whole device tree (no fragments)
+#   f-oversize     a well-formed overlay over the kernel's 1 MiB limit
 #
-# So only the helper's overlay check stops the first three, and only the
-# manifest check the fourth.
+# So only the helper's overlay check stops them.
 #
-#   vm_fault_image SRC DST   DST is SRC with the broken overlays and the manifest
-#                            that lists them; needs vm_prepare's settings
+#   vm_fault_image SRC DST   DST is SRC with the broken overlays; needs
+#                            vm_prepare's settings
 
 _vm_fault_notoverlay() {
 	printf '%s\n' '/dts-v1/;' '/ {' \
@@ -40,7 +38,7 @@ _vm_fault_oversize() {
 }
 
 vm_fault_image() {
-	local src=$1 img=$2 work=$2.d ovl=usr/lib/rpi-hardware/overlays size wrong
+	local src=$1 img=$2 work=$2.d ovl=usr/lib/rpi-hardware/overlays size
 	rm -rf "$work"
 	mkdir -p "$work/$ovl"
 	size=$(stat -c %s "$VM_METIS_DTBO")
@@ -49,14 +47,6 @@ vm_fault_image() {
 	_vm_fault_oversize "$work/$ovl/f-oversize.dtbo" || vm_die "dtc failed on the oversize overlay" || return
 	(($(stat -c %s "$work/$ovl/f-oversize.dtbo") > 1024 * 1024)) ||
 		vm_die "f-oversize.dtbo is not over 1 MiB" || return
-	_vm_plain_overlay "$work/$ovl/f-checksum.dtbo" checksum || return
-	lsinitrd -f "$ovl/SHA256SUMS" "$src" >"$work/$ovl/SHA256SUMS" || return
-	grep -q '  axelera-metis.dtbo$' "$work/$ovl/SHA256SUMS" ||
-		vm_die "no manifest with axelera-metis in $src" || return
-	(cd "$work/$ovl" && sha256sum f-truncated.dtbo f-notoverlay.dtbo f-oversize.dtbo) \
-		>>"$work/$ovl/SHA256SUMS" || return
-	wrong=$(sha256sum <"$work/$ovl/f-notoverlay.dtbo" | cut -d' ' -f1)
-	printf '%s  f-checksum.dtbo\n' "$wrong" >>"$work/$ovl/SHA256SUMS"
 	cp "$src" "$img" || return
 	(cd "$work" && find usr | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >>"$img" || return
 	rm -rf "$work"

@@ -26,7 +26,6 @@ faults() {
 		truncated|$ovl,f-truncated,axelera-metis
 		notoverlay|$ovl,f-notoverlay,axelera-metis
 		oversize|$ovl,f-oversize,axelera-metis
-		checksum|$ovl,f-checksum,axelera-metis
 		stale|rpihw_test.stale=axelera-metis
 		noconfigfs|module_blacklist=configfs
 		modfail|rd.rpi_hw.modules=metis,rpihw_initfail,rp1_pci
@@ -186,21 +185,6 @@ wait_bounded() {
 	reason fault-oversize-strict "^overlay-slammer: overlay f-oversize: .* is larger than the kernel's 1 MiB limit"
 	stopped fault-oversize-strict 'overlay-slammer boot failed: a step failed'
 	shell_items fault-oversize-strict 'cruiser-raspberrypi-cm5=applied'
-}
-
-@test "manifest checksum mismatch, default: refused in one line before the kernel, no item, root reached" {
-	reason fault-checksum '^overlay-slammer: overlay f-checksum: checksum mismatch against /usr/lib/rpi-hardware/overlays/SHA256SUMS'
-	lacks fault-checksum '^rpihw_overlays: overlay f-checksum' "the kernel seeing the mismatched overlay"
-	booted_on fault-checksum 'overlay-slammer boot failed: a step failed'
-	device_ok fault-checksum
-	root_items fault-checksum "$BOTH"
-	completed fault-checksum
-}
-
-@test "manifest checksum mismatch, strict: emergency shell with the reason, no item" {
-	reason fault-checksum-strict '^overlay-slammer: overlay f-checksum: checksum mismatch'
-	stopped fault-checksum-strict 'overlay-slammer boot failed: a step failed'
-	shell_items fault-checksum-strict 'cruiser-raspberrypi-cm5=applied'
 }
 
 # --- the running system -----------------------------------------------------

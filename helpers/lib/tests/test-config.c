@@ -132,7 +132,6 @@ static void test_file_values(void **state)
 	assert_string_equal(c.device, "/dev/metis-0000:01:00");
 	assert_int_equal(c.n_overlay_dirs, 2);
 	assert_string_equal(c.overlay_dirs[1], "/y");
-	assert_string_equal(c.bootdev, "LABEL=bootfs");
 	assert_int_equal(c.accounts.n, 2);
 	assert_string_equal(c.accounts.names[1], "b");
 }
@@ -144,7 +143,7 @@ static void test_file_bad_values_keep_defaults(void **state)
 				      "overlays=a/b\ndevice=/etc/shadow\ndevice=/dev/../etc/x\n"
 				      "overlay_dirs=relative\nbootdev=LABEL=a b\n"
 				      "accounts=frigate,$(reboot)\naccounts=-x\naccounts=..\n",
-				      14);
+				      13);
 
 	(void)state;
 	assert_int_equal(c.timeout_s, 10);
@@ -152,7 +151,6 @@ static void test_file_bad_values_keep_defaults(void **state)
 	assert_string_equal(c.overlays.names[0], "cruiser-raspberrypi-cm5");
 	assert_string_equal(c.device, "/dev/axelera0");
 	assert_int_equal(c.n_overlay_dirs, 4);
-	assert_string_equal(c.bootdev, "");
 	assert_string_equal(c.accounts.names[0], "frigate");
 	assert_int_equal(c.accounts.n, 2);
 }
