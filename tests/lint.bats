@@ -29,7 +29,7 @@ c_files() {
 include_flags() {
 	local d
 	for d in helpers/*/ tests/fakes/; do printf -- '-I%s ' "$d"; done
-	pkg-config --cflags blkid fuse3 2>/dev/null
+	pkg-config --cflags fuse3 2>/dev/null
 }
 
 @test "shell scripts pass shellcheck" {
