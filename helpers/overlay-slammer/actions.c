@@ -57,7 +57,7 @@ static int open_overlays(const struct context *ctx, int *dirfd)
 {
 	int r = configfs_open(ctx->root, dirfd);
 
-	if (r != -ENODEV || !ctx->real_root)
+	if (r != -ENODEV || root_is_fake(ctx->root))
 		goto out;
 	r = configfs_mount(ctx->root);
 	if (r < 0 && r != -ENODEV) {
@@ -586,7 +586,7 @@ static int module_step(void *arg)
 		log_err("cannot tell which kernel's modules to load (%s); modules not loaded", why);
 		return EXIT_FAILED;
 	}
-	r = modules_open(&m, ctx->root, !ctx->real_root);
+	r = modules_open(&m, ctx->root, root_is_fake(ctx->root));
 	if (r < 0) {
 		log_err("cannot read the module tree of kernel %s: %s; modules not loaded", kver,
 			r == -ENOMEM ? "out of memory" : strerror(-r));

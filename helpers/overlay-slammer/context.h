@@ -12,8 +12,7 @@
 
 /* Parsed options and configuration, passed to every verb. */
 struct context {
-	const char *root;        /* "/" or --sysroot */
-	bool real_root;          /* root is "/": insert modules, mount file systems */
+	const char *root;        /* "/" or --sysroot: root_is_fake() tells which */
 	const char *overlay_dir; /* --overlay-dir: read overlays only from there */
 	char config_path[PATH_MAX];
 	struct config cfg;

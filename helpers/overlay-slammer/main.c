@@ -336,7 +336,6 @@ static int set_root(struct context *ctx, const char *dir, char *buf)
 		return -errno;
 	}
 	ctx->root = buf;
-	ctx->real_root = strcmp(buf, "/") == 0;
 	return 0;
 }
 
@@ -395,7 +394,7 @@ static int parse_global(int argc, char **argv, struct context *ctx, char *rootbu
 int main(int argc, char **argv)
 {
 	static char rootbuf[PATH_MAX] = "/";
-	struct context ctx = { .root = rootbuf, .real_root = true };
+	struct context ctx = { .root = rootbuf };
 	const struct verb *v;
 	bool debug = false;
 	char kmsg[PATH_MAX];

@@ -39,7 +39,7 @@ int modules_kernel_release(const char *root, char *out, size_t size)
 	struct utsname u;
 	int r;
 
-	if (strcmp(root, "/") == 0) {
+	if (!root_is_fake(root)) {
 		if (uname(&u) < 0)
 			return -errno;
 		return snprintf(out, size, "%s", u.release) < (int)size ? 0 : -ENAMETOOLONG;
@@ -51,7 +51,9 @@ int modules_kernel_release(const char *root, char *out, size_t size)
 	return r < 0 ? r : (r == 0 ? -EINVAL : 0);
 }
 
-/* NULL-terminated modprobe.d directories below root, in libkmod's usual order. */
+/* NULL-terminated modprobe.d directories below root: libkmod's own list (kmod 30,
+ * which the static helper links: SYSCONFDIR=/etc, then /run, /usr/local/lib and
+ * /lib), since libkmod has no root of its own to read them under. */
 static int config_dirs(const char *root, char dirs[4][4096], const char *paths[5])
 {
 	static const char *const sub[] = { "/etc/modprobe.d", "/run/modprobe.d",
@@ -73,7 +75,8 @@ static struct kmod_ctx *kmod_for(const char *root, const char *dirname)
 	char dirs[4][4096];
 	const char *paths[5];
 
-	if (strcmp(root, "/") == 0)
+	/* The running system: libkmod's compiled-in configuration paths. */
+	if (!root_is_fake(root))
 		return kmod_new(dirname, NULL);
 	if (config_dirs(root, dirs, paths) < 0)
 		return NULL;
@@ -133,17 +136,15 @@ static void kmod_list_free(struct kmod_list **l)
 	kmod_module_unref_list(*l);
 }
 
-static int lookup(struct modules *m, const char *name, struct kmod_module **mod)
+/* Every module name resolves to (an alias may resolve to several, as for
+ * modprobe); -ENOENT for none. */
+static int lookup(struct modules *m, const char *name, struct kmod_list **list)
 {
-	_cleanup_(kmod_list_free) struct kmod_list *list = NULL;
-	int r = kmod_module_new_from_lookup(m->kmod, name, &list);
+	int r = kmod_module_new_from_lookup(m->kmod, name, list);
 
 	if (r < 0)
 		return r;
-	if (!list)
-		return -ENOENT;
-	*mod = kmod_module_get_module(list);
-	return 0;
+	return *list ? 0 : -ENOENT;
 }
 
 /* /sys/module/NAME exists for every loaded module and for built-in ones that have
@@ -164,29 +165,34 @@ static enum module_state sysfs_state(const struct modules *m, const char *name)
 
 int modules_state(struct modules *m, const char *name, enum module_state *state)
 {
-	struct kmod_module *mod = NULL;
+	_cleanup_(kmod_list_free) struct kmod_list *list = NULL;
+	struct kmod_list *l;
 	int r;
 
 	*state = sysfs_state(m, name);
 	if (*state != MODULE_NOT_LOADED)
 		return 0;
-	r = lookup(m, name, &mod);
+	r = lookup(m, name, &list);
 	if (r == -ENOENT) {
 		*state = MODULE_MISSING;
 		return 0;
 	}
 	if (r < 0)
 		return r;
-	if (kmod_module_get_initstate(mod) == KMOD_MODULE_BUILTIN)
-		*state = MODULE_BUILTIN;
-	kmod_module_unref(mod);
+	kmod_list_foreach(l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		if (kmod_module_get_initstate(mod) == KMOD_MODULE_BUILTIN)
+			*state = MODULE_BUILTIN;
+		kmod_module_unref(mod);
+	}
 	return 0;
 }
 
 static void print_action(struct kmod_module *mod, bool install, const char *options)
 {
 	(void)install;
-	log_debug("%s module %s%s%s", "inserting", kmod_module_get_name(mod),
+	log_debug("inserting module %s%s%s", kmod_module_get_name(mod),
 		  options && *options ? " " : "", options ? options : "");
 }
 
@@ -202,10 +208,19 @@ int modules_load(struct modules *m, const char *name, const struct name_list *bl
 {
 	/* install/remove commands in modprobe.d would run a shell: never at boot. */
 	unsigned flags = KMOD_PROBE_APPLY_BLACKLIST | KMOD_PROBE_IGNORE_COMMAND;
-	struct kmod_module *mod = NULL;
+	_cleanup_(kmod_list_free) struct kmod_list *list = NULL;
+	struct kmod_list *l;
 	enum module_state state;
-	int r;
+	size_t done = 0, refused = 0;
+	int r, first_error = 0;
 
+	/* The kernel enforces module_blacklist= (init_module fails with -EPERM),
+	 * libkmod applies modprobe.blacklist= and modprobe.d's blacklist
+	 * (KMOD_PROBE_APPLY_BLACKLIST below) and dracut turns rd.driver.blacklist=
+	 * into a modprobe.d file. The list here is what those lack: an answer that
+	 * says "blacklisted" instead of the kernel's bare -EPERM, the same answer
+	 * under --sysroot (libkmod reads the running system's /proc/cmdline, not
+	 * ROOT's), and one `status` can show without probing anything. */
 	if (name_list_contains(blacklist, name)) {
 		*outcome = MODULE_BLACKLISTED;
 		return 0;
@@ -219,20 +234,32 @@ int modules_load(struct modules *m, const char *name, const struct name_list *bl
 		*outcome = MODULE_WAS_LOADED;
 		return 0;
 	}
-	r = lookup(m, name, &mod);
+	r = lookup(m, name, &list);
 	if (r < 0)
 		return r;
 	if (m->dry_run)
 		flags |= KMOD_PROBE_DRY_RUN;
-	r = kmod_module_probe_insert_module(mod, flags, NULL, NULL, NULL,
-					    m->dry_run ? print_dry_run : print_action);
-	kmod_module_unref(mod);
-	if (r == KMOD_PROBE_APPLY_BLACKLIST) {
+	/* Each module the name resolves to, as modprobe does; the first error is
+	 * the answer, the others are still tried. */
+	kmod_list_foreach(l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		r = kmod_module_probe_insert_module(mod, flags, NULL, NULL, NULL,
+						    m->dry_run ? print_dry_run : print_action);
+		kmod_module_unref(mod);
+		if (r == KMOD_PROBE_APPLY_BLACKLIST)
+			refused++;
+		else if (r < 0 && first_error == 0)
+			first_error = r;
+		else if (r >= 0)
+			done++;
+	}
+	if (first_error < 0)
+		return first_error;
+	if (done == 0 && refused > 0) {
 		*outcome = MODULE_BLACKLISTED;
 		return 0;
 	}
-	if (r < 0)
-		return r;
 	*outcome = m->dry_run ? MODULE_WOULD_LOAD : MODULE_INSERTED;
 	return 0;
 }

@@ -24,7 +24,7 @@ int device_node(const struct context *ctx, const char *device, mode_t *mode)
 	if (stat(path, &st) < 0)
 		return 0;
 	*mode = st.st_mode;
-	if (S_ISCHR(st.st_mode) || (!ctx->real_root && S_ISREG(st.st_mode)))
+	if (S_ISCHR(st.st_mode) || (root_is_fake(ctx->root) && S_ISREG(st.st_mode)))
 		return 1;
 	return -ENODEV;
 }

@@ -5,6 +5,7 @@
 # inserted: libkmod resolves each module and its dependencies, which are logged.
 
 load helper
+load ../lib/refute
 
 setup_file() {
 	compile_fixtures
@@ -101,6 +102,24 @@ setup() {
 	echo "blacklist metis" >"$ROOT/etc/modprobe.d/test.conf"
 	slam boot
 	[[ "$output" == *"module metis is blacklisted; not loaded"* ]]
+}
+
+@test "a name that resolves to several modules loads each of them, as modprobe does" {
+	mkdir -p "$ROOT/etc/modprobe.d"
+	printf 'alias rpihw_both metis\nalias rpihw_both rp1_pci\n' >"$ROOT/etc/modprobe.d/test.conf"
+	cmdline rd.rpi_hw.overlays= rd.rpi_hw.modules=rpihw_both
+	slam boot
+	[[ "$output" == *"would load module metis (not the running system)"* ]]
+	[[ "$output" == *"would load module rp1_pci (not the running system)"* ]]
+}
+
+@test "the helper's libkmod reads /etc/modprobe.d, not /usr/etc/modprobe.d" {
+	# libkmod's compiled-in configuration paths start at its SYSCONFDIR: a static
+	# libkmod configured with --prefix=/usr alone reads /usr/etc/modprobe.d on
+	# the running system, and so misses dracut's and the administrator's files.
+	run strings "$SLAMMER"
+	[ "$status" -eq 0 ]
+	refute grep -qx /usr/etc/modprobe.d <<<"$output"
 }
 
 @test "an install command in modprobe.d is never run" {
