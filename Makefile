@@ -61,8 +61,10 @@ endif
 ALL_LDFLAGS  := $(SAN_FLAGS) $(LDFLAGS)
 
 # libkmod has no static archive in Debian: scripts/build-libkmod.sh builds one from
-# Debian's kmod source package into the cache, once per architecture.
-KMOD_STATIC  ?= $(RPI_HW_CACHE)/kmod-$(ARCH)
+# Debian's kmod source package into the cache, once per architecture. The
+# directory is named for its --sysconfdir=/etc: archives built before read
+# /usr/etc/modprobe.d.
+KMOD_STATIC  ?= $(RPI_HW_CACHE)/kmod-etc-$(ARCH)
 # The target's .pc files; Debian ships no <triplet>-pkg-config without pkgconf:<arch>.
 PKG_CONFIG   ?= $(if $(CROSS),PKG_CONFIG_LIBDIR=/usr/lib/$(ARCH)/pkgconfig:/usr/share/pkgconfig )pkg-config
 

@@ -85,9 +85,12 @@ if [[ $host != "$build" && -z ${PKG_CONFIG_LIBDIR:-} ]] && ! command -v "$host-p
 	export PKG_CONFIG_LIBDIR=/usr/lib/$host/pkgconfig:/usr/share/pkgconfig
 fi
 say "configure: xz zstd zlib, no openssl, host $host"
+# --sysconfdir: libkmod reads SYSCONFDIR/modprobe.d, and with --prefix=/usr alone
+# that is /usr/etc/modprobe.d, where no distribution and no dracut image puts
+# its files (options, blacklists, rd.driver.blacklist=).
 configure() (
 	cd "$work/build" && "$src/configure" --build="$build" --host="$host" CC="${CC:-cc}" \
-		--prefix=/usr --with-xz --with-zstd --with-zlib \
+		--prefix=/usr --sysconfdir=/etc --with-xz --with-zstd --with-zlib \
 		--without-openssl --disable-tools --disable-manpages --disable-test-modules
 )
 step configure configure
