@@ -18,9 +18,11 @@ PROGRAMS  += $(UNIT_FILES)
 INSTALL   += install-units
 UNINSTALL += uninstall-units
 
-UNITS_SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g'
+# @DEVICE@: the device= of the shipped configuration (helpers/lib/build.mk).
+UNITS_SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' \
+	-e "s|@DEVICE@|$$(sed -n 's/^device=//p' $(B)/rpi-hardware.conf)|g"
 
-$(B)/units/systemd/%: units/systemd/%.in Makefile
+$(B)/units/systemd/%: units/systemd/%.in $(B)/rpi-hardware.conf Makefile
 	@mkdir -p $(@D)
 	$(UNITS_SUBST) $< > $@.tmp && mv $@.tmp $@
 
@@ -28,7 +30,7 @@ $(B)/units/systemd/%: units/systemd/%
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(B)/units/openrc/%: units/openrc/%.in Makefile
+$(B)/units/openrc/%: units/openrc/%.in $(B)/rpi-hardware.conf Makefile
 	@mkdir -p $(@D)
 	$(UNITS_SUBST) $< > $@.tmp && chmod 0755 $@.tmp && mv $@.tmp $@
 
