@@ -103,7 +103,7 @@ MUSL_CC      ?= $(CC) -specs=$(MUSL_SPECS)
 # The Linux UAPI headers the musl build sees (musl-gcc.specs leaves them out).
 KERNEL_UAPI  ?= $(if $(CROSS),$(addprefix /usr/$(ARCH)/include/,linux asm asm-generic),\
                 /usr/include/linux /usr/include/asm-generic /usr/include/$(ARCH)/asm)
-MUSL_KEY     := $(shell cat scripts/sources.list scripts/build-musl-libs.sh 2>/dev/null | sha256sum | cut -c1-12)
+MUSL_KEY     := $(shell cat scripts/sources.list scripts/build-musl-libs.sh scripts/build-libkmod.sh 2>/dev/null | sha256sum | cut -c1-12)
 MUSL_LIBS    ?= $(RPI_HW_CACHE)/musl-$(ARCH)-$(MUSL_KEY)
 
 ifeq ($(LIBC),musl-objects)
