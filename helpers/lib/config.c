@@ -106,6 +106,122 @@ int name_list_join(const struct name_list *l, char *out, size_t size)
 	return 0;
 }
 
+/* Appends to out[*used..size); -ENAMETOOLONG when it does not fit. */
+__attribute__((format(printf, 4, 5)))
+static int append(char *out, size_t size, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(out + *used, size - *used, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= size - *used)
+		return -ENAMETOOLONG;
+	*used += (size_t)w;
+	return 0;
+}
+
+/* A bare parameter is written "param=on", which it means: a list of one entry
+ * with bare parameters only would otherwise read back as a list of names. */
+int overlay_list_join(const struct name_list *l, char *out, size_t size)
+{
+	bool params = false;
+	size_t used = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		params |= l->params[i][0] != '\0';
+	if (!params)
+		return name_list_join(l, out, size);
+	if (size == 0)
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	for (size_t i = 0; r == 0 && i < l->n; i++) {
+		const char *rest = l->params[i], *why = NULL;
+		struct overlay_param p;
+
+		r = append(out, size, &used, "%s%s", i ? " " : "", l->names[i]);
+		while (r == 0 && overlay_param_next(&rest, &p, &why) > 0)
+			r = append(out, size, &used, ",%.*s=%.*s", (int)p.name_len, p.name,
+				   p.value ? (int)p.value_len : 2, p.value ? p.value : "on");
+	}
+	return r;
+}
+
+static bool param_name_char(char ch)
+{
+	return is_alnum(ch) || ch == '_' || ch == '-' || ch == '.';
+}
+
+int overlay_param_next(const char **s, struct overlay_param *p, const char **why)
+{
+	const char *q = *s;
+
+	if (*q == '\0')
+		return 0;
+	p->name = q;
+	while (*q && *q != ',' && *q != '=') {
+		if (!param_name_char(*q)) {
+			*why = "a parameter name has other characters than letters, digits, '_', "
+			       "'-', '.'";
+			return -EINVAL;
+		}
+		q++;
+	}
+	p->name_len = (size_t)(q - p->name);
+	if (p->name_len == 0) {
+		*why = "a parameter without a name (two commas, or '=' first)";
+		return -EINVAL;
+	}
+	if (p->name_len > NAME_LEN_MAX) {
+		*why = "a parameter name longer than 63 characters";
+		return -EINVAL;
+	}
+	p->value = NULL;
+	p->value_len = 0;
+	if (*q == '=') {
+		p->value = ++q;
+		while (*q && *q != ',') {
+			if ((unsigned char)*q <= ' ' || (unsigned char)*q >= 0x7f) {
+				*why = "a parameter value with white space or a control character";
+				return -EINVAL;
+			}
+			q++;
+		}
+		p->value_len = (size_t)(q - p->value);
+	}
+	if (*q == ',')
+		q++;
+	*s = q;
+	return 1;
+}
+
+int overlay_entry_parse(const char *s, size_t n, char *name, char *params, const char **why)
+{
+	const char *comma = memchr(s, ',', n), *rest;
+	size_t nlen = comma ? (size_t)(comma - s) : n, plen = comma ? n - nlen - 1 : 0;
+	struct overlay_param p;
+	int r;
+
+	if (!overlay_name_valid(s, nlen)) {
+		*why = "not a plain overlay name (letters, digits, '.', '_', '-')";
+		return -EINVAL;
+	}
+	if (plen > PARAMS_LEN_MAX) {
+		*why = "parameters longer than 255 characters";
+		return -E2BIG;
+	}
+	memcpy(name, s, nlen);
+	name[nlen] = '\0';
+	memcpy(params, comma ? comma + 1 : "", plen);
+	params[plen] = '\0';
+	rest = params;
+	while ((r = overlay_param_next(&rest, &p, why)) > 0)
+		;
+	return r;
+}
+
 static size_t trim(const char **s, size_t n)
 {
 	while (n > 0 && (**s == ' ' || **s == '\t')) {
@@ -211,9 +327,76 @@ static void drop_not_modules(struct name_list *l, const struct warner *w, const 
 	l->n = kept;
 }
 
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Whether white space separates two entries somewhere in v: a run of it with
+ * something other than a comma (or the end) on both sides. */
+static bool blank_separated(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+
+		if (!is_blank(v[i])) {
+			i++;
+			continue;
+		}
+		while (j < n && is_blank(v[j]))
+			j++;
+		if (i > 0 && v[i - 1] != ',' && j < n && v[j] != ',')
+			return true;
+		i = j;
+	}
+	return false;
+}
+
+/* Entries NAME[,param[=value]]... separated by white space. A list with no '='
+ * whose only white space is around commas is the older form: names separated by
+ * commas ("a,b", "a, b"). */
 static int parse_overlays(struct config *c, const char *v, size_t n, const char **why)
 {
-	return parse_list(&c->overlays, v, n, LIST_OVERLAYS, why);
+	struct name_list l = { 0 };
+	char name[NAME_LEN_MAX + 1], params[PARAMS_LEN_MAX + 1];
+	size_t i = 0;
+
+	if (!memchr(v, '=', n) && !blank_separated(v, n))
+		return parse_list(&c->overlays, v, n, LIST_OVERLAYS, why);
+	while (i < n) {
+		size_t j;
+		int r;
+
+		while (i < n && is_blank(v[i]))
+			i++;
+		for (j = i; j < n && !is_blank(v[j]); j++)
+			;
+		if (j == i)
+			break;
+		r = overlay_entry_parse(v + i, j - i, name, params, why);
+		if (r < 0)
+			return r;
+		i = j;
+		if (name_list_contains(&l, name)) {
+			for (size_t k = 0; k < l.n; k++) {
+				if (strcmp(l.names[k], name) == 0 && strcmp(l.params[k], params) != 0) {
+					*why = "an overlay listed twice with different parameters (it "
+					       "is applied once: give its parameters in one entry)";
+					return -EINVAL;
+				}
+			}
+			continue;
+		}
+		if (l.n == LIST_MAX) {
+			*why = "too many entries (at most 16)";
+			return -E2BIG;
+		}
+		memcpy(l.names[l.n], name, sizeof(name));
+		memcpy(l.params[l.n], params, sizeof(params));
+		l.n++;
+	}
+	c->overlays = l;
+	return 0;
 }
 
 static int parse_modules(struct config *c, const char *v, size_t n, const char **why)
@@ -391,7 +574,7 @@ static int config_value(const struct config *c, const char *key, char *out, size
 
 		snprintf(out, size, "%d", on);
 	} else if (strcmp(key, "overlays") == 0) {
-		list = &c->overlays;
+		return overlay_list_join(&c->overlays, out, size);
 	} else if (strcmp(key, "modules") == 0) {
 		list = &c->modules;
 	} else if (strcmp(key, "blacklist") == 0) {

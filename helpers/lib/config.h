@@ -12,12 +12,16 @@
 #define DIRS_MAX 8
 #define TIMEOUT_MAX 600
 #define CONFIG_FILE_MAX ((size_t)64 * 1024)
-/* The longest value config_print writes: eight directories. */
-#define CONFIG_VALUE_MAX (DIRS_MAX * (PATH_LEN_MAX + 1))
+#define PARAMS_LEN_MAX 255 /* an overlay's parameters: "param=value,param" */
+/* The longest value config_print writes: sixteen overlays with parameters. */
+#define CONFIG_VALUE_MAX (LIST_MAX * (NAME_LEN_MAX + PARAMS_LEN_MAX + 2))
 
 struct name_list {
 	size_t n;
 	char names[LIST_MAX][NAME_LEN_MAX + 1];
+	/* Overlays only: the parameters given with each name, as config.txt spells
+	 * them after it ("param=value,param"), or "". */
+	char params[LIST_MAX][PARAMS_LEN_MAX + 1];
 };
 
 struct config {
@@ -93,3 +97,28 @@ int config_print(const struct config *c, const char *key, FILE *f);
 
 /* Writes the list comma separated into out; -ENAMETOOLONG if it does not fit. */
 int name_list_join(const struct name_list *l, char *out, size_t size);
+
+/* Writes an overlay list in the grammar parse_overlays reads: names comma
+ * separated when none has parameters (the form of older configurations), else
+ * one NAME,param=value,... entry after another, separated by a space. */
+int overlay_list_join(const struct name_list *l, char *out, size_t size);
+
+/* One parameter of an overlay, a view into the caller's text. */
+struct overlay_param {
+	const char *name;
+	size_t name_len;
+	const char *value; /* NULL when given bare ("param"), which means "on" */
+	size_t value_len;
+};
+
+/* The next parameter of a "param=value,param" list starting at *s (a
+ * NUL-terminated string), *s advanced past it and its comma. 1 for a parameter,
+ * 0 at the end, -EINVAL for a malformed one with the reason in why. A name is
+ * letters, digits, '_', '-', '.', at most NAME_LEN_MAX bytes; a value any
+ * printable characters but ',' and white space, possibly none. */
+int overlay_param_next(const char **s, struct overlay_param *p, const char **why);
+
+/* One overlay entry NAME[,param[=value]]... of s[0..n) into name (NAME_LEN_MAX + 1
+ * bytes) and params (PARAMS_LEN_MAX + 1 bytes, "" without any). -EINVAL with the
+ * reason in why for a bad name or parameter list, -E2BIG when too long. */
+int overlay_entry_parse(const char *s, size_t n, char *name, char *params, const char **why);

@@ -13,6 +13,7 @@
 #include "livetree.h"
 #include "log.h"
 #include "modules.h"
+#include "params.h"
 #include "source.h"
 #include "text.h"
 #include "util.h"
@@ -29,6 +30,11 @@ static void blob_freep(struct overlay_blob *b)
 static void dt_closep(struct dt *dt)
 {
 	dt_close(dt);
+}
+
+static void prepared_freep(struct prepared *p)
+{
+	prepared_free(p);
 }
 
 static unsigned at_least(unsigned v, unsigned min)
@@ -251,7 +257,8 @@ static int check_applied(int dirfd, const char *name, const struct overlay_blob 
 	return -EEXIST;
 }
 
-static int write_overlay(int dirfd, const char *name, const struct overlay_blob *b)
+static int write_overlay(int dirfd, const char *name, const struct overlay_blob *b,
+			 const char *params)
 {
 	uint64_t t0 = now_usec();
 	int r = configfs_apply(dirfd, name, b->data, b->size);
@@ -265,8 +272,9 @@ static int write_overlay(int dirfd, const char *name, const struct overlay_blob 
 	else if (r < 0)
 		log_err("overlay %s: cannot write it to configfs: %s", name, strerror(-r));
 	else
-		log_info("applied overlay %s from %s (%zu bytes, crc32 %08lx, %.1f ms)", name,
-			 b->origin, b->size, blob_crc32(b->data, b->size), elapsed_ms(t0));
+		log_info("applied overlay %s from %s%s%s (%zu bytes, crc32 %08lx, %.1f ms)", name,
+			 b->origin, params[0] ? " with " : "", params, b->size,
+			 blob_crc32(b->data, b->size), elapsed_ms(t0));
 	return r;
 }
 
@@ -346,7 +354,41 @@ static int raced(int dirfd, const char *name, const struct overlay_blob *b)
 	return -EEXIST;
 }
 
-static int apply_one(const struct context *ctx, int dirfd, const char *name, struct live *live)
+/* The overlay as the kernel gets it: validated, with its parameters applied
+ * (params.h). 1 when every fragment is dormant: nothing to write. */
+static int prepare_one(const char *name, const char *params, struct overlay_blob *b)
+{
+	_cleanup_(prepared_freep) struct prepared p = { 0 };
+	char why[PATH_MAX + 160];
+	int r = overlay_prepare(b->data, b->size, params, &p, why, sizeof(why));
+
+	if (r == -EDOM) {
+		log_err("overlay %s: %s; not applied", name, why);
+		return -EINVAL;
+	}
+	if (r == -ENOMEM) {
+		log_err("overlay %s: out of memory applying its parameters; not applied", name);
+		return r;
+	}
+	if (r < 0) {
+		log_err("overlay %s: %s is not a valid overlay: %s; not applied", name, b->origin,
+			why);
+		return r;
+	}
+	free(b->data);
+	b->data = p.data;
+	b->size = p.size;
+	p.data = NULL;
+	if (p.info.fragments > 0)
+		return 0;
+	/* The kernel refuses an overlay without fragments: there is nothing to write. */
+	log_info("overlay %s: every fragment is dormant%s: nothing to apply", name,
+		 params[0] ? " with these parameters" : " (a parameter switches them on)");
+	return 1;
+}
+
+static int apply_one(const struct context *ctx, int dirfd, const char *name,
+		     const char *params, struct live *live)
 {
 	_cleanup_(blob_freep) struct overlay_blob b = { 0 };
 	_cleanup_(dt_closep) struct dt trial = { 0 };
@@ -358,12 +400,9 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name, str
 		log_err("overlay %s: %s; not applied", name, why);
 		return r;
 	}
-	r = dtbo_validate(b.data, b.size, NULL, why, sizeof(why));
-	if (r < 0) {
-		log_err("overlay %s: %s is not a valid overlay: %s; not applied", name, b.origin,
-			why);
-		return r;
-	}
+	r = prepare_one(name, params, &b);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	r = configfs_state(dirfd, name, &state);
 	if (r < 0) {
 		log_err("overlay %s: cannot read its configfs state: %s", name, strerror(-r));
@@ -400,7 +439,7 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name, str
 		}
 	}
 	warn_probed(ctx, live, name, &b);
-	r = write_overlay(dirfd, name, &b);
+	r = write_overlay(dirfd, name, &b, params);
 	if (r == -EEXIST)
 		return raced(dirfd, name, &b);
 	if (r == 0 && trial.fdt) {
@@ -427,7 +466,7 @@ static int apply_all(const struct context *ctx, const struct name_list *names)
 	replay_applied(ctx, dirfd, &live.dt);
 	live.tree_fd = livetree_open(ctx);
 	for (size_t i = 0; i < names->n; i++) {
-		if (apply_one(ctx, dirfd, names->names[i], &live) == 0)
+		if (apply_one(ctx, dirfd, names->names[i], names->params[i], &live) == 0)
 			done++;
 		else if (ctx->cfg.strict)
 			break;

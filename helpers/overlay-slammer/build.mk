@@ -2,10 +2,10 @@
 
 SLAMMER_DIR  := helpers/overlay-slammer
 SLAMMER_SRCS := actions.c atomicfile.c bounded.c check.c configfs.c context.c dtbo.c \
-                livetree.c log.c merge.c modules.c source.c status.c wait.c
+                livetree.c log.c merge.c modules.c params.c source.c status.c wait.c
 SLAMMER_OBJS := $(addprefix $(B)/obj/slammer/,$(SLAMMER_SRCS:.c=.o))
 SLAMMER_MAIN := $(B)/obj/slammer/main.o
-SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree merge)
+SLAMMER_TESTS := $(addprefix $(B)/tests/unit-,dtbo livetree merge params)
 SLAMMER_LIBS := $(RPIHW_LIB)
 
 PROGRAMS     += $(B)/overlay-slammer

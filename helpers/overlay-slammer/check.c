@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "check.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "context.h"
 #include "dtbo.h"
 #include "fsutil.h"
+#include "params.h"
 #include "source.h"
 #include "text.h"
 #include "util.h"
@@ -19,6 +21,11 @@
 static void dt_closep(struct dt *dt)
 {
 	dt_close(dt);
+}
+
+static void prepared_freep(struct prepared *p)
+{
+	prepared_free(p);
 }
 
 /* Why file could not be read, after "FILE: FAIL ": "is a directory", "cannot
@@ -59,25 +66,40 @@ static int open_base(const char *base, struct dt *dt)
 	return 0;
 }
 
-static bool check_one(const char *file, struct dt *base, const char *base_name)
+/* file is FILE.dtbo or FILE.dtbo,param=value,...: checked with its parameters
+ * applied, as the runtime path and merge apply them. */
+static bool check_one(const char *arg, struct dt *base, const char *base_name)
 {
 	_cleanup_(freep) void *buf = NULL;
-	char why[320], name[SHOWN_MAX];
-	struct dtbo_info info;
+	_cleanup_(prepared_freep) struct prepared p = { 0 };
+	char why[320], name[SHOWN_MAX], file[PATH_MAX];
+	const char *params;
 	size_t len;
-	int r = read_file(file, DTBO_SIZE_MAX, &buf, &len);
+	int r = overlay_arg_split(arg, file, sizeof(file), &params);
 
-	text_show(file, name, sizeof(name));
+	text_show(arg, name, sizeof(name));
+	if (r < 0) {
+		printf("%s: FAIL path too long\n", name);
+		return false;
+	}
+	r = read_file(file, DTBO_SIZE_MAX, &buf, &len);
 	if (r < 0) {
 		printf("%s: FAIL %s\n", name, read_failure(r, DTBO_SIZE_MAX, why, sizeof(why)));
 		return false;
 	}
-	if (dtbo_validate(buf, len, &info, why, sizeof(why)) < 0) {
-		printf("%s: FAIL %s\n", name, why);
+	r = overlay_prepare(buf, len, params, &p, why, sizeof(why));
+	if (r < 0) {
+		printf("%s: FAIL %s\n", name, r == -ENOMEM ? "out of memory" : why);
 		return false;
 	}
+	if (p.info.fragments == 0) {
+		printf("%s: OK every fragment dormant%s: nothing to apply, %zu bytes, crc32 %08lx\n",
+		       name, params[0] ? " with these parameters" : " (a parameter switches them on)",
+		       len, blob_crc32(buf, len));
+		return true;
+	}
 	if (base->fdt) {
-		r = dt_apply(base, buf, len, why, sizeof(why));
+		r = dt_apply(base, p.data, p.size, why, sizeof(why));
 		if (r == -ENOMEM) {
 			printf("%s: FAIL out of memory applying it\n", name);
 			return false;
@@ -87,8 +109,8 @@ static bool check_one(const char *file, struct dt *base, const char *base_name)
 			return false;
 		}
 	}
-	printf("%s: OK %u fragment%s%s%s%s, %zu bytes, crc32 %08lx\n", name, info.fragments,
-	       info.fragments == 1 ? "" : "s", info.has_fixups ? ", uses labels" : "",
+	printf("%s: OK %u fragment%s%s%s%s, %zu bytes, crc32 %08lx\n", name, p.info.fragments,
+	       p.info.fragments == 1 ? "" : "s", p.info.has_fixups ? ", uses labels" : "",
 	       base->fdt ? ", applies to " : "", base->fdt ? base_name : "", len,
 	       blob_crc32(buf, len));
 	return true;

@@ -307,7 +307,10 @@ static int check_local_fixups(const void *blob, char *why, size_t why_size)
 	return check_local_node(blob, fix, 0, why, why_size);
 }
 
-/* A fragment applies when its __overlay__ node has a target or target-path. */
+/* A fragment applies when its __overlay__ node has a target or target-path. One
+ * whose node is __dormant__ instead (Raspberry Pi's convention) is off until a
+ * parameter switches it on, and still needs a target; an overlay of dormant
+ * fragments only is an overlay that applies nothing as it is. */
 static int check_fragments(const void *blob, struct dtbo_info *info, char *why,
 			   size_t why_size)
 {
@@ -315,12 +318,16 @@ static int check_fragments(const void *blob, struct dtbo_info *info, char *why,
 
 	fdt_for_each_subnode(node, blob, 0) {
 		const char *name = fdt_get_name(blob, node, NULL);
+		bool active = fdt_subnode_offset(blob, node, "__overlay__") >= 0;
+		bool dormant = fdt_subnode_offset(blob, node, "__dormant__") >= 0;
+		const char *path;
 		int len;
 
-		const char *path;
-
-		if (fdt_subnode_offset(blob, node, "__overlay__") < 0)
+		if (!active && !dormant)
 			continue;
+		if (active && dormant)
+			return fail(why, why_size, "%s has both an __overlay__ and a __dormant__ node",
+				    name);
 		/* libfdt and the kernel take target first, and a phandle is one cell. */
 		if (fdt_getprop(blob, node, "target", &len)) {
 			if (len != (int)sizeof(fdt32_t))
@@ -330,11 +337,15 @@ static int check_fragments(const void *blob, struct dtbo_info *info, char *why,
 			if (!is_string(path, len) || len < 2)
 				return fail(why, why_size, "%s: target-path is not a path", name);
 		} else {
-			return fail(why, why_size, "%s has an __overlay__ but no target", name);
+			return fail(why, why_size, "%s has an %s but no target", name,
+				    active ? "__overlay__" : "__dormant__");
 		}
-		info->fragments++;
+		if (active)
+			info->fragments++;
+		else
+			info->dormant++;
 	}
-	if (info->fragments == 0)
+	if (info->fragments + info->dormant == 0)
 		return fail(why, why_size,
 			    "not an overlay: no fragment with __overlay__ and a target");
 	info->has_fixups = fdt_path_offset(blob, "/__fixups__") >= 0;

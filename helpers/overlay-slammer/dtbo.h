@@ -18,14 +18,16 @@
 
 struct dtbo_info {
 	unsigned fragments; /* fragments with an __overlay__ node and a target */
+	unsigned dormant;   /* fragments with a __dormant__ one instead: off until a
+			     * parameter switches them on (params.h) */
 	bool has_fixups;    /* refers to labels of the base tree */
 };
 
 /* Checks that blob[0..size) is one whole, well-formed overlay that libfdt can be
  * given: an FDT header whose totalsize is exactly size, a structure block libfdt
  * accepts in full, nested at most DT_DEPTH_MAX levels, within the DTBO_*_MAX
- * counts, at least one fragment whose __overlay__ node has a target (one phandle)
- * or target-path (a string), and __fixups__ and __local_fixups__ entries that name
+ * counts, at least one fragment whose __overlay__ (or __dormant__) node has a
+ * target (one phandle) or target-path (a string), and __fixups__ and __local_fixups__ entries that name
  * properties of the overlay and offsets inside them.
  * Returns 0, or -EINVAL with the reason written to why. */
 int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *why,

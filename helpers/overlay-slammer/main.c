@@ -40,11 +40,12 @@ static void usage(FILE *f)
 	      "\n"
 	      "Verbs:\n"
 	      "  boot                         load modules, then apply overlays (initramfs)\n"
-	      "  apply [NAME...]              apply overlays in order (default: configured)\n"
+	      "  apply [NAME[,PARAM=VALUE...]...]  apply overlays in order (default: configured)\n"
 	      "  remove [NAME...]             remove overlays in reverse order\n"
 	      "  status [--json]              configuration, overlays, modules, device\n"
-	      "  check FILE... [--base DTB]   validate overlays offline\n"
-	      "  merge --base DTB -o OUT FILE...  merge overlays into a DTB for the bootloader\n"
+	      "  check FILE[,PARAM=VALUE...]... [--base DTB]  validate overlays offline\n"
+	      "  merge --base DTB -o OUT FILE[,PARAM=VALUE...]...  merge overlays into a DTB\n"
+	      "                               for the bootloader\n"
 	      "  wait-device [--timeout S] [PATH]  wait for the device node\n"
 	      "  config [KEY]                 the settings in effect, as key=value\n"
 	      "\n"
@@ -94,23 +95,29 @@ static int verb_options(int argc, char **argv, const struct option *extra, size_
 	return verb_options_short(argc, argv, "h", extra, n_extra, on_option, userdata);
 }
 
+/* NAME or NAME,param=value,... as in the configuration's overlay list. */
 static int parse_names(int argc, char **argv, struct name_list *names)
 {
 	names->n = 0;
 	for (int i = 0; i < argc; i++) {
-		size_t len = strlen(argv[i]);
+		const char *why = NULL;
 
-		if (!overlay_name_valid(argv[i], len)) {
-			log_err("'%.*s' is not a plain overlay name (letters, digits, '.', '_', '-'; "
-				"no path)",
-				64, argv[i]);
-			return -EINVAL;
-		}
 		if (names->n == LIST_MAX) {
 			log_err("too many overlay names (at most %d)", LIST_MAX);
 			return -E2BIG;
 		}
-		memcpy(names->names[names->n++], argv[i], len + 1);
+		if (!overlay_name_valid(argv[i], strcspn(argv[i], ","))) {
+			log_err("'%.64s' is not a plain overlay name (letters, digits, '.', '_', "
+				"'-'; no path), optionally with parameters: NAME,param=value,...",
+				argv[i]);
+			return -EINVAL;
+		}
+		if (overlay_entry_parse(argv[i], strlen(argv[i]), names->names[names->n],
+					names->params[names->n], &why) < 0) {
+			log_err("'%.64s': %s; give NAME,param=value,...", argv[i], why);
+			return -EINVAL;
+		}
+		names->n++;
 	}
 	return 0;
 }
@@ -292,11 +299,12 @@ static int run_config(struct context *ctx, int argc, char **argv)
 
 static const struct verb verbs[] = {
 	{ "boot", run_boot, "boot", true, true },
-	{ "apply", run_apply_remove, "apply [NAME...]", true, true },
+	{ "apply", run_apply_remove, "apply [NAME[,PARAM=VALUE...]...]", true, true },
 	{ "remove", run_apply_remove, "remove [NAME...]", true, true },
 	{ "status", run_status, "status [--json]", true, false },
-	{ "check", run_check, "check FILE.dtbo... [--base BASE.dtb]", false, false },
-	{ "merge", run_merge, "merge --base BASE.dtb -o OUT.dtb OVERLAY.dtbo...", false, false },
+	{ "check", run_check, "check FILE.dtbo[,PARAM=VALUE...]... [--base BASE.dtb]", false, false },
+	{ "merge", run_merge, "merge --base BASE.dtb -o OUT.dtb OVERLAY.dtbo[,PARAM=VALUE...]...",
+	  false, false },
 	{ "wait-device", run_wait_device, "wait-device [--timeout SECONDS] [PATH]", true, true },
 	{ "config", run_config, "config [KEY]", true, false },
 };

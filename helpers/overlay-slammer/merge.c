@@ -14,6 +14,7 @@
 #include "dtbo.h"
 #include "fsutil.h"
 #include "log.h"
+#include "params.h"
 #include "source.h"
 #include "util.h"
 
@@ -340,30 +341,49 @@ static int open_base(const char *base, struct merge **m)
 	return r;
 }
 
+static void prepared_freep(struct prepared *p)
+{
+	prepared_free(p);
+}
+
+/* files[i] is FILE.dtbo or FILE.dtbo,param=value,...: the parameters are applied
+ * as the runtime path applies them, so both give the kernel the same overlay. */
 static int add_file(struct merge *m, char *const *files, size_t i)
 {
 	_cleanup_(freep) void *buf = NULL;
-	char why[PATH_MAX + 160];
+	_cleanup_(prepared_freep) struct prepared p = { 0 };
+	char why[PATH_MAX + 160], file[PATH_MAX];
+	const char *params;
 	size_t len, earlier = 0;
-	int r = read_file(files[i], DTBO_SIZE_MAX, &buf, &len);
+	int r = overlay_arg_split(files[i], file, sizeof(file), &params);
 
 	if (r < 0) {
-		if (r == -EFBIG)
-			log_err("%s is larger than the kernel's 1 MiB limit", files[i]);
-		else
-			log_err("%s", read_error(why, sizeof(why), files[i], r, DTBO_SIZE_MAX));
+		log_err("%.64s...: path too long", files[i]);
 		return r;
 	}
-	r = dtbo_validate(buf, len, NULL, why, sizeof(why));
+	r = read_file(file, DTBO_SIZE_MAX, &buf, &len);
 	if (r < 0) {
-		log_err("%s is not a valid overlay: %s", files[i], why);
+		if (r == -EFBIG)
+			log_err("%s is larger than the kernel's 1 MiB limit", file);
+		else
+			log_err("%s", read_error(why, sizeof(why), file, r, DTBO_SIZE_MAX));
 		return r;
 	}
-	if (fdt_path_offset(buf, "/__overrides__") >= 0)
-		log_warn("%s has parameters (__overrides__): they are not applied, its fragments "
-			 "go in as written",
-			 files[i]);
-	r = merge_add(m, buf, len, why, sizeof(why), &earlier);
+	r = overlay_prepare(buf, len, params, &p, why, sizeof(why));
+	if (r == -EDOM) {
+		log_err("%s: %s", file, why);
+		return -EINVAL;
+	}
+	if (r < 0) {
+		log_err("%s is not a valid overlay: %s", file, why);
+		return r;
+	}
+	if (p.info.fragments == 0) {
+		log_info("%s: every fragment is dormant%s: nothing to merge", files[i],
+			 params[0] ? " with these parameters" : " (a parameter switches them on)");
+		return 0;
+	}
+	r = merge_add(m, p.data, p.size, why, sizeof(why), &earlier);
 	if (r == -EEXIST)
 		log_err("%s conflicts with %s: %s; the later overlay would undo the earlier one",
 			files[i], files[earlier], why);

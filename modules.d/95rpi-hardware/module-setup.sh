@@ -88,6 +88,29 @@ rpi_hw_split() {
     done
 }
 
+# The overlay names of an overlays= value, one per line (rpi-hardware.conf(5)):
+# entries NAME[,param=value]... separated by white space, or the older form,
+# names separated by commas, when there is no '=' and white space only around
+# the commas. The helper prints the older form when no overlay has parameters.
+rpi_hw_overlay_names() {
+    local _v=$1 _c _entry
+    local -a _entries
+    _c=$_v
+    while [[ $_c =~ ^(.*)[[:space:]]+,(.*)$ || $_c =~ ^(.*),[[:space:]]+(.*)$ ]]; do
+        _c="${BASH_REMATCH[1]},${BASH_REMATCH[2]}"
+    done
+    _c=${_c#"${_c%%[![:space:]]*}"}
+    _c=${_c%"${_c##*[![:space:]]}"}
+    if [[ $_v != *=* && $_c != *[[:space:]]* ]]; then
+        rpi_hw_split "$_c"
+        return 0
+    fi
+    read -r -a _entries <<< "$_v"
+    for _entry in "${_entries[@]}"; do
+        [[ -n ${_entry%%,*} ]] && printf '%s\n' "${_entry%%,*}"
+    done
+}
+
 rpi_hw_overlays() {
     local _name
     while read -r _name; do
@@ -97,7 +120,7 @@ rpi_hw_overlays() {
         else
             dwarn "rpi-hardware: overlay name '$_name' in $_rh_config is not a file name; skipped"
         fi
-    done < <(rpi_hw_split "$(rpi_hw_conf overlays)")
+    done < <(rpi_hw_overlay_names "$(rpi_hw_conf overlays)")
 }
 
 rpi_hw_overlay_dirs() {

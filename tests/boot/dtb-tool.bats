@@ -92,6 +92,22 @@ setup() {
 	[ "$(fdtget -t s "$BATS_TEST_TMPDIR/out.dtb" /axi/pcie@1000110000 status)" = disabled ]
 }
 
+@test "build: an overlay's parameters (NAME,param=value) go to merge with its file" {
+	fake_kernel 6.1.0-28-arm64 mainline debian
+	mkdir -p "$SYS/etc"
+	compile_dts "$FIXTURES/with-parameters.dts" "$SYS/boot/firmware/overlays/with-parameters.dtbo"
+	printf 'overlays="cruiser-raspberrypi-cm5 with-parameters,gen=3"\n' >"$SYS/etc/rpi-hardware.conf"
+	run "$DTB_TOOL" build 6.1.0-28-arm64 "$BATS_TEST_TMPDIR/out.dtb"
+	# Its parameter names a node of the base tree: merge refuses it, naming it.
+	[ "$status" -eq 1 ]
+	[[ $output == *"with-parameters.dtbo: parameter 'gen': changes a node of the base tree"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/out.dtb" ]
+	printf 'overlays="cruiser-raspberrypi-cm5 with-parameters"\n' >"$SYS/etc/rpi-hardware.conf"
+	run "$DTB_TOOL" build 6.1.0-28-arm64 "$BATS_TEST_TMPDIR/out.dtb"
+	[ "$status" -eq 0 ]
+	[ "$(fdtget -t s "$BATS_TEST_TMPDIR/out.dtb" /axi/rp1/serial@38000 status)" = okay ]
+}
+
 @test "build: nothing for a kernel with the interface (3); a missing overlay fails (1)" {
 	fake_kernel 6.6.51-v8-16k+ rpi debian
 	run "$DTB_TOOL" build 6.6.51-v8-16k+ "$BATS_TEST_TMPDIR/out.dtb"

@@ -112,6 +112,27 @@ setup() {
 	[ "${lines[-1]}" = rc=0 ]
 }
 
+@test "overlays with parameters (NAME,param=value): the files are found by NAME" {
+	printf 'overlays="my-board,gen=3,flag   other-board"\noverlay_dirs=/srv/dtbo\n' \
+		>"$ROOT/etc/rpi-hardware.conf"
+	overlays_in /srv/dtbo my-board
+	answer ""
+	[ "${lines[-1]}" = rc=255 ]
+	overlays_in /srv/dtbo other-board
+	answer ""
+	[ "${lines[-1]}" = rc=0 ]
+	# The same when the helper cannot run (a cross build): the file read as is.
+	chmod -x "$ROOT/usr/sbin/overlay-slammer"
+	run bash -c '
+		dwarn() { echo "W: $*" >&2; }
+		dracutsysrootdir=$1
+		. "$2/modules.d/95rpi-hardware/module-setup.sh"
+		rpi_hw_paths
+		rpi_hw_overlays
+	' _ "$ROOT" "$REPO"
+	[ "$output" = "$(printf 'my-board\nother-board')" ]
+}
+
 @test "a carrier with its own compatible is added with rpi_hw_compatible in dracut.conf" {
 	device_tree "acme,carrier-x"
 	answer -h

@@ -280,6 +280,53 @@ static void test_list_limits(void **state)
 	assert_int_equal(c.overlays.n, 0);
 }
 
+/* NAME,param=value entries separated by white space; names separated by commas
+ * when there is no '=' and white space only around commas. */
+static void test_overlay_parameters(void **state)
+{
+	char out[512];
+	struct config c;
+
+	(void)state;
+	c = parsed_file("overlays=\"i2c-rtc,ds3231,addr=0x68  axelera-metis\"\n", 0);
+	assert_int_equal(c.overlays.n, 2);
+	assert_string_equal(c.overlays.names[0], "i2c-rtc");
+	assert_string_equal(c.overlays.params[0], "ds3231,addr=0x68");
+	assert_string_equal(c.overlays.names[1], "axelera-metis");
+	assert_string_equal(c.overlays.params[1], "");
+	assert_int_equal(overlay_list_join(&c.overlays, out, sizeof(out)), 0);
+	assert_string_equal(out, "i2c-rtc,ds3231=on,addr=0x68 axelera-metis");
+	/* The bare parameter written out as =on reads back as the same list. */
+	c = parsed_file("overlays=i2c-rtc,ds3231=on\n", 0);
+	assert_int_equal(c.overlays.n, 1);
+	assert_int_equal(overlay_list_join(&c.overlays, out, sizeof(out)), 0);
+	assert_string_equal(out, "i2c-rtc,ds3231=on");
+	/* The older form: a list of names, with or without blanks around commas. */
+	c = parsed_file("overlays=a, b ,c\n", 0);
+	assert_int_equal(c.overlays.n, 3);
+	assert_string_equal(c.overlays.params[1], "");
+	assert_int_equal(overlay_list_join(&c.overlays, out, sizeof(out)), 0);
+	assert_string_equal(out, "a,b,c");
+	c = parsed_cmdline("rd.rpi_hw.overlays=\"a,p=x b\" rd.rpi_hw.overlays=c,d", 0);
+	assert_int_equal(c.overlays.n, 2);
+	c = parsed_cmdline("rd.rpi_hw.overlays=\"a,p=x b,q\"", 0);
+	assert_string_equal(c.overlays.params[0], "p=x");
+	assert_string_equal(c.overlays.params[1], "q");
+	/* Bad entries: the whole value is ignored, with one warning. */
+	expect_warning("overlays=a,p=1 a,p=2\n",
+		       "f line 1: overlays='a,p=1 a,p=2' ignored: an overlay listed twice with "
+		       "different parameters (it is applied once: give its parameters in one entry)");
+	expect_warning("overlays=a,,p=1\n", "f line 1: overlays='a,,p=1' ignored: a parameter "
+					     "without a name (two commas, or '=' first)");
+	expect_warning("overlays=a,p=1 ../b\n", "f line 1: overlays='a,p=1 ../b' ignored: not a "
+						 "plain overlay name (letters, digits, '.', '_', '-')");
+	expect_warning("overlays=a,p/q=1\n", "f line 1: overlays='a,p/q=1' ignored: a parameter "
+					      "name has other characters than letters, digits, '_', "
+					      "'-', '.'");
+	c = parsed_file("overlays=a,p=1 a,p=1\n", 0);
+	assert_int_equal(c.overlays.n, 1);
+}
+
 static void test_name_rules(void **state)
 {
 	char long_name[NAME_LEN_MAX + 2];
@@ -425,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_garbage),
 		cmocka_unit_test(test_blacklists_add_up),
 		cmocka_unit_test(test_list_limits),
+		cmocka_unit_test(test_overlay_parameters),
 		cmocka_unit_test(test_name_rules),
 		cmocka_unit_test(test_warning_text),
 		cmocka_unit_test(test_cmdline_sources_stand_alone),
