@@ -156,6 +156,21 @@ same_tree() {
 	done
 }
 
+@test "a label on a fragment's own __overlay__ node, used by a fragment and a parameter (libfdt >= 1.7.1)" {
+	merge -o "$OUT/t.dtb" "$FIX/rpi-selflabel.dtbo,spi=on"
+	[ "$status" -eq 0 ]
+	# libfdt writes the label of a whole __overlay__ node as the target's path
+	# with a '/' after it: compared apart, as the node it names.
+	compile_dts "$EXP/rpi-selflabel.dts" "$OUT/want.dtb"
+	diff -u <(tree "$OUT/want.dtb" | grep -v '^[[:space:]]*frag0 = ') \
+		<(tree "$OUT/t.dtb" | grep -v '^[[:space:]]*frag0 = ')
+	local label
+	label=$(fdtget -t s "$OUT/t.dtb" /__symbols__ frag0)
+	[ "${label%/}" = /axi/spi@50000 ]
+	run "$SLAMMER" check "$FIX/rpi-selflabel.dtbo,spi=off" --base "$FIX/rpi-base.dtbo"
+	[ "$status" -eq 0 ]
+}
+
 # The runtime path: the blob the configfs stand-in received is the one merge
 # applies for the same NAME,params: merging it without parameters gives the
 # same tree, byte for byte.
