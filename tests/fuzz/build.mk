@@ -3,7 +3,7 @@
 
 FUZZ_B       ?= build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := dtbo cmdline config text
+FUZZ_NAMES   := dtbo overrides cmdline config text
 FUZZ_BINS    := $(addprefix $(FUZZ_B)/fuzz-,$(FUZZ_NAMES))
 FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -Ihelpers/lib -Ihelpers/overlay-slammer
@@ -12,6 +12,7 @@ fuzz_srcs_dtbo     := helpers/overlay-slammer/dtbo.c
 fuzz_srcs_cmdline  := helpers/lib/cmdline.c helpers/lib/config.c helpers/lib/fsutil.c \
                       $(B)/obj/lib/gen/config-defaults.c
 fuzz_srcs_config   := $(fuzz_srcs_cmdline)
+fuzz_srcs_overrides := helpers/overlay-slammer/params.c $(fuzz_srcs_dtbo) $(fuzz_srcs_cmdline)
 fuzz_srcs_text     := helpers/lib/text.c
 
 .PHONY: fuzz fuzz-build

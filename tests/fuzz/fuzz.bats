@@ -20,6 +20,10 @@ replay() {
 	replay dtbo
 }
 
+@test "overlay parameters (__overrides__ encodings): corpus replays cleanly" {
+	replay overrides
+}
+
 @test "kernel command line parser: corpus replays cleanly" {
 	replay cmdline
 }
