@@ -92,7 +92,7 @@ static int check_merged(const struct context *ctx, const struct name_list *names
 		for (size_t i = 0; i < names->n; i++) {
 			const char *name = names->names[i];
 			char why[PATH_MAX + 320];
-			int r = livetree_overlay(ctx, name, why, sizeof(why));
+			int r = livetree_overlay(ctx, name, names->params[i], why, sizeof(why));
 
 			if (r == 1) {
 				log_info("overlay %s: merged DTB in effect", name);

@@ -16,6 +16,7 @@
 
 #include "dtbo.h"
 #include "fsutil.h"
+#include "params.h"
 #include "source.h"
 #include "util.h"
 
@@ -639,10 +640,12 @@ static void blob_freep(struct overlay_blob *b)
 	overlay_blob_free(b);
 }
 
-int livetree_overlay(const struct context *ctx, const char *name, char *why, size_t why_size)
+int livetree_overlay(const struct context *ctx, const char *name, const char *params,
+		     char *why, size_t why_size)
 {
 	_cleanup_(blob_freep) struct overlay_blob b = { 0 };
 	_cleanup_(closep) int fd = livetree_open(ctx);
+	struct prepared p = { 0 };
 	char reason[320];
 	int r;
 
@@ -653,12 +656,22 @@ int livetree_overlay(const struct context *ctx, const char *name, char *why, siz
 	r = overlay_read(ctx, name, &b, why, why_size);
 	if (r < 0)
 		return r;
-	r = dtbo_validate(b.data, b.size, NULL, reason, sizeof(reason));
+	/* As apply would write it: with its parameters, without dormant fragments. */
+	r = overlay_prepare(b.data, b.size, params, &p, reason, sizeof(reason));
+	if (r == -EDOM) {
+		snprintf(why, why_size, "%s", reason);
+		return -EINVAL;
+	}
 	if (r < 0) {
 		snprintf(why, why_size, "%s is not a valid overlay: %s", b.origin, reason);
 		return r;
 	}
-	r = livetree_check(fd, b.data, why, why_size, NULL);
+	if (p.info.fragments == 0) {
+		prepared_free(&p);
+		return 1;
+	}
+	r = livetree_check(fd, p.data, why, why_size, NULL);
+	prepared_free(&p);
 	if (r < 0 && !why[0])
 		snprintf(why, why_size, "cannot read %s: %s", LIVE_TREE, strerror(-r));
 	return r;

@@ -33,7 +33,9 @@ int livetree_probed(const struct context *ctx, int tree_fd, const void *ovl, cha
 /* Whether ROOT/proc/device-tree exists. */
 bool livetree_present(const struct context *ctx);
 
-/* Reads overlay name as apply does (search order, manifest, validation) and checks
- * it against ROOT/proc/device-tree. Returns as livetree_check; a negative errno
- * comes with why. */
-int livetree_overlay(const struct context *ctx, const char *name, char *why, size_t why_size);
+/* Reads overlay name as apply does (search order, validation, its parameters
+ * applied: params.h) and checks it against ROOT/proc/device-tree. Returns as
+ * livetree_check (1 too when every fragment is dormant: nothing to be in effect);
+ * a negative errno comes with why. */
+int livetree_overlay(const struct context *ctx, const char *name, const char *params,
+		     char *why, size_t why_size);

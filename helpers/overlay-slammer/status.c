@@ -68,7 +68,8 @@ static void report_merged(struct report *rep)
 	char why[PATH_MAX + 320];
 
 	for (size_t i = 0; i < want->n; i++) {
-		bool in = livetree_overlay(rep->ctx, want->names[i], why, sizeof(why)) == 1;
+		bool in = livetree_overlay(rep->ctx, want->names[i], want->params[i], why,
+					   sizeof(why)) == 1;
 
 		rep->ok &= in;
 		item(rep, "overlay", want->names[i], in ? "merged" : "absent", true);
@@ -127,7 +128,8 @@ static void report_overlays(struct report *rep)
 			st = OVERLAY_UNAPPLIED;
 		/* Not through configfs, but in the tree the firmware handed the kernel. */
 		if (st == OVERLAY_ABSENT &&
-		    livetree_overlay(rep->ctx, want->names[i], why, sizeof(why)) == 1) {
+		    livetree_overlay(rep->ctx, want->names[i], want->params[i], why,
+				     sizeof(why)) == 1) {
 			item(rep, "overlay", want->names[i], "booted", true);
 			continue;
 		}

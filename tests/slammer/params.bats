@@ -246,3 +246,24 @@ runtime_root() {
 	[ "$status" -eq 1 ]
 	[ "$(grep -c "overlay rpi-params: parameter 'gain'='300': out of range; it takes a number from 0 to 255; not applied" <<<"$output")" -eq 1 ]
 }
+
+@test "no configfs interface: a DTB merged with the same parameters is in effect, with others it is not" {
+	ROOT="$BATS_TEST_TMPDIR/root"
+	OVL="$ROOT/usr/lib/rpi-hardware/overlays"
+	make_sysroot "$ROOT"
+	cp "$FIX/rpi-params.dtbo" "$FIX/rpi-rtc.dtbo" "$OVL/"
+	merge -o "$OUT/booted.dtb" "$FIX/rpi-params.dtbo,gain=7,fast" "$FIX/rpi-rtc.dtbo"
+	[ "$status" -eq 0 ]
+	"$BUILD_DIR/tests/dtb-to-fs" "$OUT/booted.dtb" "$ROOT/proc/device-tree"
+	printf 'overlays="rpi-params,gain=7,fast rpi-rtc"\n' >"$ROOT/etc/rpi-hardware.conf"
+	slam apply
+	[ "$status" -eq 0 ]
+	[[ $output == *"overlay rpi-params: merged DTB in effect"* ]]
+	[[ $output == *"overlay rpi-rtc: merged DTB in effect"* ]]
+	slam status
+	[[ $output == *"rpi-params"*merged* ]]
+	printf 'overlays="rpi-params,gain=8,fast"\n' >"$ROOT/etc/rpi-hardware.conf"
+	slam apply
+	[ "$status" -eq 3 ]
+	[[ $output == *"overlay rpi-params: not in effect: "* ]]
+}
