@@ -197,10 +197,7 @@ static int tick(struct logger *lg)
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)(now_usec() / 1000);
 }
 
 /* Sleeps until deadline or a signal arrives on sfd. Returns the signal number,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "sample.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ static const char *const gen_speed[] = { "unknown", "2.5GT/s",	"5.0GT/s", "8.0GT
 
 bool sample_node_present(const char *sysroot, const char *device)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	struct stat st;
 
 	return root_path(path, sizeof(path), sysroot, device) == 0 && stat(path, &st) == 0;
@@ -49,7 +50,7 @@ static int append_link(char *buf, size_t size, size_t *used, const char *dir)
 	pci_read_link(dir, &l);
 	up = l.gen > 0 && l.width > 0;
 	append(buf, size, used, " link=%s speed=%s gen=%d", up ? "up" : "down",
-	       gen_speed[l.gen >= 0 && l.gen < 7 ? l.gen : 0], l.gen);
+	       gen_speed[l.gen >= 0 && (size_t)l.gen < ARRAY_SIZE(gen_speed) ? l.gen : 0], l.gen);
 	if (l.width > 0)
 		append(buf, size, used, " width=x%d", l.width);
 	else

@@ -1,10 +1,10 @@
 # librpihw: what the programs share (configuration and kernel command line, the
-# root-side tools' options, paths below a root, the hardware-ids table, PCI sysfs
-# reads, text for lines and JSON). Static archive, not installed. The Makefile
+# root-side tools' options, the configfs overlay interface, paths below a root,
+# the hardware-ids table, PCI sysfs reads, text for lines and JSON). Static archive, not installed. The Makefile
 # reads this fragment first: the others link $(RPIHW_LIB) and compile with
 # $(RPIHW_CFLAGS).
 
-RPIHW_SRCS   := cli.c cmdline.c config.c fsutil.c hwids.c pcidev.c text.c
+RPIHW_SRCS   := cli.c cmdline.c config.c configfs.c fsutil.c hwids.c pcidev.c text.c
 RPIHW_OBJS   := $(addprefix $(B)/obj/lib/,$(RPIHW_SRCS:.c=.o)) \
                 $(addprefix $(B)/obj/lib/gen/,hwids-builtin.o config-defaults.o)
 RPIHW_CFLAGS := -Ihelpers/lib -DPKGLIBDIR='"$(PKGLIBDIR)"' -DSYSCONFDIR='"$(SYSCONFDIR)"'

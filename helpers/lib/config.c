@@ -274,7 +274,7 @@ static int parse_list(struct name_list *out, const char *v, size_t n, enum list_
 			return -EINVAL;
 		}
 		if (l.n == LIST_MAX) {
-			*why = "too many entries (at most 16)";
+			*why = "too many entries (at most " XSTRINGIFY(LIST_MAX) ")";
 			return -E2BIG;
 		}
 		memcpy(l.names[l.n], item, len);
@@ -454,7 +454,7 @@ static int parse_timeout(struct config *c, const char *v, size_t n, const char *
 	c->timeout_s = t;
 	return 0;
 bad:
-	*why = "not a number of seconds from 0 to 600";
+	*why = "not a number of seconds from 0 to " XSTRINGIFY(TIMEOUT_MAX);
 	return -EINVAL;
 }
 
@@ -506,7 +506,7 @@ static int parse_overlay_dirs(struct config *c, const char *v, size_t n, const c
 			return -EINVAL;
 		}
 		if (count == DIRS_MAX) {
-			*why = "too many directories (at most 8)";
+			*why = "too many directories (at most " XSTRINGIFY(DIRS_MAX) ")";
 			return -E2BIG;
 		}
 		memcpy(dirs[count], v + i, j - i);
@@ -847,7 +847,7 @@ static int apply_cmdline_file(struct config *c, const char *root, const char *fi
 static void apply_dracut_file(struct config *c, const char *root, const char *file,
 			      const struct warner *w)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	int r = apply_cmdline_file(c, root, file, path, sizeof(path), w);
 
 	if (r < 0) {
@@ -871,7 +871,7 @@ int config_load_cmdline(struct config *c, const char *root, config_warn_fn warn,
 {
 	const struct warner w = { warn, userdata };
 	struct dirent **list = NULL;
-	char dir[4096], file[4096];
+	char dir[PATH_MAX], file[PATH_MAX];
 	int n = 0;
 
 	if (root_path(dir, sizeof(dir), root, "/etc/cmdline.d") == 0) {

@@ -2,6 +2,7 @@
 #include "fsutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -196,7 +197,7 @@ static int fd_path(int fd, char *buf, size_t size)
 /* 0 when FD's file is DIRFD's directory or lies below it; -EXDEV when not. */
 static int fd_beneath(int dirfd, int fd)
 {
-	char dir[4096], file[4096];
+	char dir[PATH_MAX], file[PATH_MAX];
 	size_t n;
 	int r;
 
@@ -352,7 +353,7 @@ int write_all(int fd, const void *buf, size_t len)
 
 int link_basename(const char *path, char *buf, size_t size)
 {
-	char target[4096];
+	char target[PATH_MAX];
 	const char *base;
 	ssize_t n;
 	size_t bl;

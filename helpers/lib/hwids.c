@@ -2,6 +2,7 @@
 #include "hwids.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +163,7 @@ int hwids_parse(struct hwid_table *t, const char *text, size_t len, const char *
 		if (n == 0)
 			continue;
 		if (t->n == HWIDS_MAX)
-			why = "too many rows (at most 64)";
+			why = "too many rows (at most " XSTRINGIFY(HWIDS_MAX) ")";
 		else if (memchr(line, '\0', n))
 			why = "contains a NUL byte";
 		if (why || parse_row(&t->ids[t->n], line, n, &why) < 0) {
@@ -203,7 +204,7 @@ int hwids_load(struct hwid_table *t, const char *sysroot, char *err, size_t errs
 {
 	static const char *const files[] = { SYSCONFDIR "/rpi-hardware/hardware-ids",
 					     PKGLIBDIR "/hardware-ids" };
-	char path[4096];
+	char path[PATH_MAX];
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		int r = root_path(path, sizeof(path), sysroot, files[i]);

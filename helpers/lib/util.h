@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Install paths: the Makefile passes this build's; these are the defaults. */
@@ -21,6 +22,9 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A numeric macro as a string literal, for messages that name a limit. */
+#define STRINGIFY(x) #x
+#define XSTRINGIFY(x) STRINGIFY(x)
 
 static inline void freep(void *p)
 {
@@ -48,5 +52,11 @@ static inline void closedirp(DIR **d)
 	}
 }
 
-/* Microseconds on CLOCK_MONOTONIC, for the durations in log lines. */
-uint64_t now_usec(void);
+/* Microseconds on CLOCK_MONOTONIC, for durations and deadlines. */
+static inline uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}

@@ -611,7 +611,7 @@ static int module_step(void *arg)
 	const struct module_step *step = arg;
 	const struct context *ctx = step->ctx;
 	struct modules *m = NULL;
-	char kver[65];
+	char kver[KVER_MAX];
 	int r = modules_kernel_release(ctx->root, kver, sizeof(kver)), status;
 
 	if (r < 0) {

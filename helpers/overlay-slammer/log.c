@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,9 +20,8 @@
 
 /* The kernel rate-limits each open /dev/kmsg file to 10 lines per 5 s: a boot logs
  * more, so every line gets a fresh open. */
-static char kmsg[4096];
+static char kmsg[PATH_MAX];
 static bool debug_on;
-static bool quiet_on;
 
 void log_open(const char *kmsg_path)
 {
@@ -81,11 +81,6 @@ bool log_debug_enabled(void)
 	return debug_on;
 }
 
-void log_set_quiet(bool on)
-{
-	quiet_on = on;
-}
-
 void log_msg(int prio, const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX];
@@ -104,8 +99,7 @@ void log_msg(int prio, const char *fmt, ...)
 	for (char *p = line; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	if (!quiet_on || prio <= LOG_WARNING)
-		fprintf(stderr, LOG_PREFIX ": %s\n", line);
+	fprintf(stderr, LOG_PREFIX ": %s\n", line);
 	if (kmsg[0]) {
 		n = snprintf(rec, sizeof(rec), "<%d>" LOG_PREFIX ": %s\n", prio, line);
 		if (n > 0)
@@ -113,14 +107,6 @@ void log_msg(int prio, const char *fmt, ...)
 	}
 out:
 	errno = saved;
-}
-
-uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 double elapsed_ms(uint64_t start_usec)

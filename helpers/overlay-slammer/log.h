@@ -11,7 +11,6 @@ void log_open(const char *kmsg_path);
 void log_close(void);
 void log_set_debug(bool on);
 bool log_debug_enabled(void);
-void log_set_quiet(bool on);
 
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -2,6 +2,7 @@
 #include "modules.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libkmod.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,8 +17,8 @@
 
 struct modules {
 	struct kmod_ctx *kmod;
-	char root[4096];
-	char kver[65];
+	char root[PATH_MAX];
+	char kver[KVER_MAX];
 	bool dry_run;
 };
 
@@ -35,7 +36,7 @@ static void kmod_log(void *data, int priority, const char *file, int line, const
 
 int modules_kernel_release(const char *root, char *out, size_t size)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	struct utsname u;
 	int r;
 
@@ -54,7 +55,7 @@ int modules_kernel_release(const char *root, char *out, size_t size)
 /* NULL-terminated modprobe.d directories below root: libkmod's own list (kmod 30,
  * which the static helper links: SYSCONFDIR=/etc, then /run, /usr/local/lib and
  * /lib), since libkmod has no root of its own to read them under. */
-static int config_dirs(const char *root, char dirs[4][4096], const char *paths[5])
+static int config_dirs(const char *root, char dirs[4][PATH_MAX], const char *paths[5])
 {
 	static const char *const sub[] = { "/etc/modprobe.d", "/run/modprobe.d",
 					   "/usr/local/lib/modprobe.d", "/lib/modprobe.d" };
@@ -72,7 +73,7 @@ static int config_dirs(const char *root, char dirs[4][4096], const char *paths[5
 
 static struct kmod_ctx *kmod_for(const char *root, const char *dirname)
 {
-	char dirs[4][4096];
+	char dirs[4][PATH_MAX];
 	const char *paths[5];
 
 	/* The running system: libkmod's compiled-in configuration paths. */
@@ -85,7 +86,7 @@ static struct kmod_ctx *kmod_for(const char *root, const char *dirname)
 
 int modules_open(struct modules **out, const char *root, bool dry_run)
 {
-	char dirname[4096];
+	char dirname[PATH_MAX];
 	struct modules *m;
 	int r;
 
@@ -151,7 +152,7 @@ static int lookup(struct modules *m, const char *name, struct kmod_list **list)
  * parameters; libkmod reads the running system's /sys, so look below root. */
 static enum module_state sysfs_state(const struct modules *m, const char *name)
 {
-	char path[4096], sub[128], state[32];
+	char path[PATH_MAX], sub[128], state[32];
 
 	snprintf(sub, sizeof(sub), "/sys/module/%s", name);
 	if (path_join(path, sizeof(path), m->root, sub) < 0 || !path_exists(path))

@@ -8,6 +8,9 @@
 
 struct modules;
 
+/* A kernel release with its NUL: struct utsname's release field. */
+#define KVER_MAX 65
+
 /* libkmod runs in a process of its own (bounded_run) for at least this long, or
  * rd.rpi_hw.timeout when that is longer, with this much more address space: it
  * holds the indexes and one module file at a time. */

@@ -145,7 +145,7 @@ static void report_overlays(struct report *rep)
  * (bounded_run): a corrupt module index crashes libkmod or loops in it. */
 struct module_probe {
 	int open_r; /* modules_open's result */
-	char kver[65];
+	char kver[KVER_MAX];
 	enum module_state state[LIST_MAX];
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Axelera's driver: the card bound to it, the MSI vectors it got, its version. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,7 +15,7 @@
 /* Whether the metis module is loaded (built in, it has the directory too). */
 static bool module_loaded(const struct preflight *p)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	struct stat st;
 
 	return root_path(path, sizeof(path), p->sysroot, "/sys/module/" METIS_MODULE) == 0 &&
@@ -80,7 +81,7 @@ void check_driver(struct preflight *p, const struct pci_match *m)
 
 void check_driver_version(struct preflight *p)
 {
-	char path[4096], version[64] = "";
+	char path[PATH_MAX], version[64] = "";
 	int r = root_path(path, sizeof(path), p->sysroot, VERSION_FILE);
 
 	if (r == 0)

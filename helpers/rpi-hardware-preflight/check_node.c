@@ -2,6 +2,7 @@
 /* The device link (/dev/axelera0 by default): a link to a node of Axelera's
  * driver, owned by the axelera group with mode 0660. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,7 @@ static long link_minor(const char *link)
 static int resolve(const char *sysroot, const char *link, const char *target, char *out,
 		   size_t size)
 {
-	char dir[4096];
+	char dir[PATH_MAX];
 	char *slash;
 	int n;
 
@@ -102,7 +103,7 @@ static int resolve(const char *sysroot, const char *link, const char *target, ch
 static int group_lookup(const char *sysroot, const char *name, long *gid, char *name_out,
 			size_t name_size)
 {
-	char path[4096], *text, *line, *save = NULL;
+	char path[PATH_MAX], *text, *line, *save = NULL;
 	int r = root_path(path, sizeof(path), sysroot, "/etc/group");
 
 	if (r < 0)
@@ -221,7 +222,7 @@ static void check_metis_node(struct preflight *p, const char *shown, const char 
 			     const struct metis_node *n)
 {
 	const char *base = strrchr(target, '/');
-	char rel[256], path[4096], dev[32] = "";
+	char rel[256], path[PATH_MAX], dev[32] = "";
 	const struct pci_match *card;
 	const char *c = dev;
 	unsigned major, minor;
@@ -264,7 +265,7 @@ static void check_metis_node(struct preflight *p, const char *shown, const char 
 
 static void check_link(struct preflight *p, const char *path, const char *shown)
 {
-	char target[4096], resolved[4096];
+	char target[PATH_MAX], resolved[PATH_MAX];
 	struct metis_node n;
 	struct stat st;
 	ssize_t len = readlink(path, target, sizeof(target) - 1);
@@ -302,7 +303,7 @@ static void check_link(struct preflight *p, const char *path, const char *shown)
 void check_device_node(struct preflight *p)
 {
 	const char *shown = p->conf.device;
-	char path[4096];
+	char path[PATH_MAX];
 	struct stat st;
 
 	if (root_path(path, sizeof(path), p->sysroot, shown) < 0) {

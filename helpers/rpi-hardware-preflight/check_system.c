@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "configfs.h"
 #include "preflight.h"
 #include "fsutil.h"
 #include "util.h"
 
-#define OVERLAYS_DIR "/sys/kernel/config/device-tree/overlays"
 #define MEMINFO_MAX ((size_t)64 * 1024)
 #define DMA_HEAP_DIR "/dev/dma_heap"
 #define SMAPS "/proc/self/smaps"
@@ -22,27 +22,26 @@
  * read a long smaps to its end. */
 #define SMAPS_READ_MAX ((size_t)64 * 1024)
 
-static void check_one_overlay(struct preflight *p, const char *dir, const char *name)
+/* Read as the helper reads it (helpers/lib/configfs.c). */
+static void check_one_overlay(struct preflight *p, int dirfd, const char *name)
 {
-	char path[4096], status[64];
-	int r = snprintf(path, sizeof(path), "%s/%s/status", dir, name);
+	enum overlay_state st = OVERLAY_ABSENT;
+	char status[64];
+	int r = configfs_state(dirfd, name, &st);
 
-	if (r < 0 || (size_t)r >= sizeof(path)) {
-		report_add(&p->rep, V_FAIL, "overlay", NULL, "%s: path too long", name);
-		return;
-	}
-	r = read_text_file(path, status, sizeof(status));
-	if (r >= 0 && strcmp(status, "applied") == 0) {
+	if (r == 0 && st == OVERLAY_UNAPPLIED)
+		r = configfs_status(dirfd, name, status, sizeof(status));
+	if (r == 0 && st == OVERLAY_APPLIED) {
 		report_add(&p->rep, V_PASS, "overlay", NULL, "%s applied", name);
-	} else if (r >= 0) {
+	} else if (r == 0 && st == OVERLAY_UNAPPLIED) {
 		report_add(&p->rep, V_FAIL, "overlay", NULL,
 			   "%s is '%s': the kernel rejected it; see dmesg and "
 			   "'overlay-slammer status'", name, status);
-	} else if (r == -ENOENT && p->metis_found) {
+	} else if (r == 0 && p->metis_found) {
 		report_add(&p->rep, V_WARN, "overlay", NULL,
 			   "%s not applied through configfs; the Metis is present, so the "
 			   "firmware or the base device tree provides it", name);
-	} else if (r == -ENOENT) {
+	} else if (r == 0) {
 		report_add(&p->rep, V_FAIL, "overlay", NULL,
 			   "%s not applied: run 'overlay-slammer apply' and see "
 			   "'overlay-slammer status'", name);
@@ -54,27 +53,28 @@ static void check_one_overlay(struct preflight *p, const char *dir, const char *
 
 void check_overlays(struct preflight *p)
 {
-	char dir[4096];
-	struct stat st;
+	_cleanup_(closep) int dirfd = -1;
+	int r;
 
 	if (!p->conf.enable) {
 		report_add(&p->rep, V_WARN, "overlay", NULL,
 			   "disabled by enable=0 or rd.rpi_hw=0; overlays not checked");
 		return;
 	}
-	if (root_path(dir, sizeof(dir), p->sysroot, OVERLAYS_DIR) < 0) {
+	r = configfs_open(p->sysroot ? p->sysroot : "/", &dirfd);
+	if (r == -ENAMETOOLONG) {
 		report_add(&p->rep, V_FAIL, "overlay", NULL, "sysroot path too long");
 		return;
 	}
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	if (r < 0) {
 		report_add(&p->rep, V_WARN, "overlay", NULL,
 			   "no configfs overlay interface (%s): the kernel cannot apply overlays "
 			   "at run time; they must come from config.txt (dtoverlay=) or a merged "
-			   "device tree", OVERLAYS_DIR);
+			   "device tree", CONFIGFS_OVERLAYS);
 		return;
 	}
 	for (size_t i = 0; i < p->conf.overlays.n; i++)
-		check_one_overlay(p, dir, p->conf.overlays.names[i]);
+		check_one_overlay(p, dirfd, p->conf.overlays.names[i]);
 }
 
 /* "Key:   12345 kB" of /proc/meminfo, in kB. */

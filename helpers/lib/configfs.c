@@ -19,9 +19,9 @@
 
 #define CONFIGFS_MAGIC 0x62656570
 
-static int open_overlays(const char *root, int *dirfd)
+int configfs_open(const char *root, int *dirfd)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	int r = path_join(path, sizeof(path), root, CONFIGFS_OVERLAYS);
 
 	if (r < 0)
@@ -34,7 +34,7 @@ static int open_overlays(const char *root, int *dirfd)
 
 int configfs_mount(const char *root)
 {
-	char mnt[4096];
+	char mnt[PATH_MAX];
 	struct statfs sfs;
 	int r = path_join(mnt, sizeof(mnt), root, CONFIGFS_MOUNT);
 
@@ -48,11 +48,6 @@ int configfs_mount(const char *root)
 	if (mount("configfs", mnt, "configfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return errno == ENODEV ? -ENODEV : -errno;
 	return 0;
-}
-
-int configfs_open(const char *root, int *dirfd)
-{
-	return open_overlays(root, dirfd);
 }
 
 /* Item names are whatever mkdir was given, up to NAME_MAX. */
@@ -90,7 +85,7 @@ static int open_attr(int dirfd, const char *name, const char *attr)
 	return fd;
 }
 
-static int read_status(int dirfd, const char *name, char *buf, size_t size)
+int configfs_status(int dirfd, const char *name, char *buf, size_t size)
 {
 	_cleanup_(closep) int fd = open_attr(dirfd, name, "status");
 	ssize_t n;
@@ -122,7 +117,7 @@ int configfs_state(int dirfd, const char *name, enum overlay_state *state)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	r = read_status(dirfd, name, status, sizeof(status));
+	r = configfs_status(dirfd, name, status, sizeof(status));
 	if (r < 0)
 		return r;
 	*state = strcmp(status, "applied") == 0 ? OVERLAY_APPLIED : OVERLAY_UNAPPLIED;

@@ -27,6 +27,10 @@ int configfs_open(const char *root, int *dirfd);
 
 int configfs_state(int dirfd, const char *name, enum overlay_state *state);
 
+/* The status attribute of an item as the kernel words it ("applied",
+ * "unapplied"), trailing white space dropped, cut to fit size. */
+int configfs_status(int dirfd, const char *name, char *buf, size_t size);
+
 /* The blob the kernel holds for an applied item (the dtbo attribute read back). */
 int configfs_read_blob(int dirfd, const char *name, void **blob, size_t *len);
 
