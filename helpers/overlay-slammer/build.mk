@@ -60,4 +60,5 @@ uninstall-slammer:
 
 .PHONY: install-slammer uninstall-slammer
 
--include $(SLAMMER_OBJS:.o=.d) $(SLAMMER_MAIN:.o=.d)
+-include $(SLAMMER_OBJS:.o=.d) $(SLAMMER_MAIN:.o=.d) \
+         $(patsubst $(B)/tests/unit-%,$(B)/obj/slammer/test-%.d,$(SLAMMER_TESTS))
