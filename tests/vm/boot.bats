@@ -27,6 +27,7 @@ boots() {
 		strict-corrupt|$VM_IMG_FAULTY|rd.rpi_hw.strict=1 $overlays=$cruiser,truncated-metis|$SHELL_PROMPT|$SHELL_INPUT
 		strict-rejected|$VM_IMG_FAULTY|rd.rpi_hw.strict=1 $overlays=cruiser-poe-port,$cruiser,axelera-metis|$SHELL_PROMPT|$SHELL_INPUT
 		nomodule|$VM_IMG_NOMOD|$VM_NOSHELL rd.rpi_hw.timeout=2||
+		zstxz|$VM_IMG_ZSTXZ|$VM_NOSHELL rd.rpi_hw.modules=rp1_pci,metis||
 		noiface|$VM_IMG_CLASSIC|$VM_NOSHELL rpihw_test.iface=0 rd.rpi_hw.timeout=2||
 		systemd|$VM_IMG_SYSTEMD|$VM_NOSHELL rpihw_test.root=twice||
 		break|$VM_IMG_CLASSIC|rd.break=pre-mount|pre-mount:/# |$BREAK_INPUT
@@ -49,7 +50,7 @@ setup_file() {
 		echo "# boot $name ($(cat "$VM_OUT/$name.result" 2>/dev/null)):" >&3
 		vm_timeline "$VM_OUT/$name.log" | sed 's/^/#/' >&3
 	done < <(boots)
-	export VM_OUT KERNEL_ABI
+	export VM_OUT KERNEL_ABI VM_IMG_ZSTXZ
 }
 
 # --- assertions on one boot's console --------------------------------------
@@ -279,6 +280,13 @@ chain_ok() {
 	has noiface "^rpihw_overlays: PCIe x1 port down \(until an overlay enables pcie1\): $CARD" "the port down"
 	has noiface '^rpihw-vmtest: pre-mount: axelera0=absent' "no device"
 	completed noiface
+}
+
+@test "9 compressed modules (.ko.zst, .ko.xz): the helper loads them, the same chain" {
+	image_has "$VM_IMG_ZSTXZ" "lib/modules/$KERNEL_ABI/extra/metis.ko.zst"
+	image_has "$VM_IMG_ZSTXZ" "lib/modules/$KERNEL_ABI/extra/rp1_pci.ko.xz"
+	has zstxz '^overlay-slammer: loaded module rp1_pci ' "module rp1_pci (.ko.xz) loaded by the helper"
+	chain_ok zstxz
 }
 
 @test "6 systemd initramfs: the same chain, /dev/axelera0 before the root mounts" {

@@ -69,10 +69,26 @@ _vm_tree() {
 				[[ $m == "$without.ko" ]] || mods+=("${m%.ko}")
 			done
 			kernel_tree "$root" "$KERNEL_ABI" "${mods[@]}" >&2 || exit 1
+			_vm_compress "$root/lib/modules/$KERNEL_ABI" "$variant" || exit 1
 			touch "$root/.done"
 		fi
 	} 9>"$VM_CACHE/.trees.lock" || return 1
 	echo "$root"
+}
+
+# _vm_compress DIR VARIANT: module formats other distributions ship, which the
+# helper's libkmod decompresses itself (the kernel's own decompression is not
+# used): variant zst-xz has metis.ko.zst and rp1_pci.ko.xz (as kbuild writes
+# them, CRC32 check). Other variants stay plain. No .ko.gz: Debian 12's depmod
+# (and so dracut's) is built without zlib (-ZLIB) and leaves such a module out
+# of modules.dep.
+_vm_compress() {
+	local dir=$1/extra
+	case $2 in
+	zst-xz) zstd -q --rm "$dir/metis.ko" && xz --check=crc32 "$dir/rp1_pci.ko" ;;
+	*) return 0 ;;
+	esac || return
+	depmod -b "${1%/lib/modules/*}" "${1##*/}"
 }
 
 # QEMU boots an uncompressed kernel directly (PVH entry point): under TCG that
@@ -240,7 +256,7 @@ _vm_break_image() {
 }
 
 vm_prepare() {
-	local dir=$1 tree tree_nomod pid pids failed=0
+	local dir=$1 tree tree_nomod tree_zx pid pids failed=0
 	[[ -x $BUILD_DIR/overlay-slammer ]] ||
 		vm_die "no $BUILD_DIR/overlay-slammer: run make first" || return
 	[[ -f $VM_METIS_DTBO ]] || vm_die "no $VM_METIS_DTBO: run make first" || return
@@ -251,6 +267,7 @@ vm_prepare() {
 	vm_progress "module trees for $KERNEL_ABI"
 	tree=$(_vm_tree full) || return
 	tree_nomod=$(_vm_tree no-metis metis) || return
+	tree_zx=$(_vm_tree zst-xz) || return
 	_vm_workspace "$dir/ws" || return
 	_vm_blobs "$dir/blobs" "$DW/overlays"
 	vm_progress "root filesystem (ext4, busybox)"
@@ -262,6 +279,7 @@ vm_prepare() {
 	VM_IMG_SYSTEMD=$dir/systemd.img
 	VM_IMG_FAULTY=$dir/faulty.img
 	VM_IMG_NOMOD=$dir/nomod.img
+	VM_IMG_ZSTXZ=$dir/zst-xz.img
 	if [[ ${VM_ONLY_CLASSIC:-0} == 1 ]]; then
 		_vm_image "$VM_IMG_CLASSIC" "$tree" "$DW/rpi-hardware.conf" "$VM_MODULES_CLASSIC"
 		return
@@ -273,6 +291,8 @@ vm_prepare() {
 	_vm_image "$VM_IMG_SYSTEMD" "$tree" "$DW/rpi-hardware.conf" "$VM_MODULES_SYSTEMD" &
 	pids+=($!)
 	_vm_image "$VM_IMG_NOMOD" "$tree_nomod" "$DW/rpi-hardware.conf" "$VM_MODULES_CLASSIC" &
+	pids+=($!)
+	_vm_image "$VM_IMG_ZSTXZ" "$tree_zx" "$DW/rpi-hardware.conf" "$VM_MODULES_CLASSIC" &
 	pids+=($!)
 	for pid in "${pids[@]}"; do
 		wait "$pid" || failed=1
