@@ -46,11 +46,15 @@ dracut_modules_of() {
 }
 
 @test "make install puts module, helper, rules and ids where the module looks by default" {
-	local mod=$SANDBOX_USR/lib/dracut/modules.d/95rpi-hardware
+	local mod=$SANDBOX_USR/lib/dracut/modules.d/95rpi-hardware f
 	[ -x "$mod/module-setup.sh" ]
-	grep -qx 'rpi_hw_default_helper=/usr/sbin/overlay-slammer' "$mod/module-setup.sh"
-	grep -qx 'rpi_hw_default_rulesdir=/usr/lib/udev/rules.d' "$mod/module-setup.sh"
-	grep -qx 'rpi_hw_default_datadir=/usr/lib/rpi-hardware' "$mod/module-setup.sh"
+	# The paths are in the shared part, the module's copy and the other generators' alike.
+	for f in "$mod/rpi-hardware-image.sh" "$SANDBOX_USR/lib/rpi-hardware/initramfs/image.sh"; do
+		grep -qx 'rpi_hw_default_helper=/usr/sbin/overlay-slammer' "$f"
+		grep -qx 'rpi_hw_default_rulesdir=/usr/lib/udev/rules.d' "$f"
+		grep -qx 'rpi_hw_default_datadir=/usr/lib/rpi-hardware' "$f"
+	done
+	cmp "$mod/rpi-hardware-image.sh" "$SANDBOX_USR/lib/rpi-hardware/initramfs/image.sh"
 	[ -x "$mod/rpi-hardware-boot.sh" ]
 	[ -x "$SANDBOX_USR/sbin/overlay-slammer" ]
 	cmp "$BUILD_DIR/rules/65-rpi-hardware.rules" "$SANDBOX_USR/lib/udev/rules.d/65-rpi-hardware.rules"

@@ -1,0 +1,1 @@
+../../initramfs/lib/image.sh
