@@ -458,9 +458,10 @@ vm_boot() {
 # --- timeline --------------------------------------------------------------
 
 # The console with one kernel log record per line: a record printed while the
-# console was in the middle of another line starts a line of its own again.
+# console was in the middle of another line starts a line of its own again
+# (also after initramfs-tools' "Begin: ... ... ", which ends in a space).
 vm_console() {
-	tr -d '\r' <"$1" | sed -E 's/([^[:space:]])(\[ *[0-9]+\.[0-9]{6}\] )/\1\n\2/g'
+	tr -d '\r' <"$1" | sed -E 's/([^[:space:]]|\.\.\. )(\[ *[0-9]+\.[0-9]{6}\] )/\1\n\2/g'
 }
 
 # The chain as the kernel timestamped it: helper start and end, each module,
