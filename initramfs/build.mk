@@ -6,6 +6,11 @@
 #   mkinitcpio       INITCPIODIR/install/rpi-hardware, hooks/rpi-hardware, and the
 #                    unit of its systemd images, SYSTEMDUNITDIR/rpi-hardware-initrd.service
 
+# Which glue to install (both by default; a package leaves out what its
+# distribution does not have: Debian no mkinitcpio, Arch no initramfs-tools,
+# Fedora and openSUSE neither). The shared part comes with either.
+INITRAMFS_TOOLS   ?= 1
+MKINITCPIO        ?= 1
 INITRAMFSTOOLSDIR ?= $(PREFIX)/share/initramfs-tools
 INITCPIODIR       ?= $(PREFIX)/lib/initcpio
 INITRAMFS_LIBDIR  := $(PKGLIBDIR)/initramfs
@@ -21,22 +26,29 @@ INSTALL      += install-initramfs
 UNINSTALL    += uninstall-initramfs
 
 install-initramfs:
-	install -d $(DESTDIR)$(INITRAMFS_LIBDIR) $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks \
-	    $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-premount $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/panic \
-	    $(DESTDIR)$(INITCPIODIR)/install $(DESTDIR)$(INITCPIODIR)/hooks $(DESTDIR)$(SYSTEMDUNITDIR)
+ifneq ($(INITRAMFS_TOOLS)$(MKINITCPIO),00)
+	install -d $(DESTDIR)$(INITRAMFS_LIBDIR)
 	sed $(RPI_HW_PATHS_SED) initramfs/lib/image.sh > $(DESTDIR)$(INITRAMFS_LIBDIR)/image.sh
 	chmod 0755 $(DESTDIR)$(INITRAMFS_LIBDIR)/image.sh
 	install -m 0755 initramfs/lib/boot.sh $(DESTDIR)$(INITRAMFS_LIBDIR)/boot.sh
+endif
+ifeq ($(INITRAMFS_TOOLS),1)
+	install -d $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-premount \
+	    $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/panic
 	install -m 0755 initramfs/initramfs-tools/glue.sh $(DESTDIR)$(INITRAMFS_LIBDIR)/initramfs-tools.sh
-	install -m 0755 initramfs/mkinitcpio/glue.sh $(DESTDIR)$(INITRAMFS_LIBDIR)/mkinitcpio.sh
 	sed $(RPI_HW_LIB_SED) initramfs/initramfs-tools/hook > $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/rpi-hardware
 	chmod 0755 $(DESTDIR)$(INITRAMFSTOOLSDIR)/hooks/rpi-hardware
 	install -m 0755 initramfs/initramfs-tools/init-premount $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/init-premount/rpi-hardware
 	install -m 0755 initramfs/initramfs-tools/panic $(DESTDIR)$(INITRAMFSTOOLSDIR)/scripts/panic/rpi-hardware
+endif
+ifeq ($(MKINITCPIO),1)
+	install -d $(DESTDIR)$(INITCPIODIR)/install $(DESTDIR)$(INITCPIODIR)/hooks $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0755 initramfs/mkinitcpio/glue.sh $(DESTDIR)$(INITRAMFS_LIBDIR)/mkinitcpio.sh
 	sed $(RPI_HW_LIB_SED) initramfs/mkinitcpio/install > $(DESTDIR)$(INITCPIODIR)/install/rpi-hardware
 	chmod 0644 $(DESTDIR)$(INITCPIODIR)/install/rpi-hardware
 	install -m 0644 initramfs/mkinitcpio/hook $(DESTDIR)$(INITCPIODIR)/hooks/rpi-hardware
 	install -m 0644 initramfs/mkinitcpio/rpi-hardware-initrd.service $(DESTDIR)$(SYSTEMDUNITDIR)/rpi-hardware-initrd.service
+endif
 
 uninstall-initramfs:
 	rm -f $(DESTDIR)$(INITRAMFS_LIBDIR)/image.sh $(DESTDIR)$(INITRAMFS_LIBDIR)/boot.sh \

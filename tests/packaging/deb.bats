@@ -79,12 +79,17 @@ lib/udev/rules.d/65-rpi-hardware.rules
 lib/udev/rules.d/99-axelera-metis.rules
 usr/lib/dracut/modules.d/95rpi-hardware/module-setup.sh
 usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-boot.sh
+usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-dracut.sh
 usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-emergency.sh
+usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-image.sh
 usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-lib.sh
 usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-wait.sh
 usr/lib/kernel/install.d/91-rpi-hardware-dtb.install
 usr/lib/rpi-hardware/gen-rules
 usr/lib/rpi-hardware/hardware-ids
+usr/lib/rpi-hardware/initramfs/boot.sh
+usr/lib/rpi-hardware/initramfs/image.sh
+usr/lib/rpi-hardware/initramfs/initramfs-tools.sh
 usr/lib/rpi-hardware/overlays/axelera-metis.dtbo
 usr/lib/rpi-hardware/rpi-hardware-dtb
 usr/lib/rpi-hardware/rpi-hardware.sh
@@ -97,11 +102,15 @@ usr/share/doc/rpi-hardware/README.md
 usr/share/doc/rpi-hardware/changelog.Debian
 usr/share/doc/rpi-hardware/copyright
 usr/share/doc/rpi-hardware/dracut.md
+usr/share/doc/rpi-hardware/generators.md
 usr/share/doc/rpi-hardware/hardware.md
 usr/share/doc/rpi-hardware/kernel-paths.md
 usr/share/doc/rpi-hardware/packaging.md
 usr/share/doc/rpi-hardware/rootfs.md
 usr/share/doc/rpi-hardware/security.md
+usr/share/initramfs-tools/hooks/rpi-hardware
+usr/share/initramfs-tools/scripts/init-premount/rpi-hardware
+usr/share/initramfs-tools/scripts/panic/rpi-hardware
 usr/share/lintian/overrides/rpi-hardware
 usr/share/man/man5/rpi-hardware.conf.5
 usr/share/man/man8/axelera-stats-logger.8
@@ -277,7 +286,7 @@ image_lists() {
 	root_run getent group axelera
 }
 
-@test "with initramfs-tools: installs, says where the Metis comes up instead, the trigger reaches it" {
+@test "with initramfs-tools: installs without a note, the trigger reaches initramfs-tools, whose hook is there" {
 	[ "$EUID" -eq 0 ] || skip "chroot needs root"
 	built native
 	debian_root
@@ -293,12 +302,14 @@ image_lists() {
 	run root_run dpkg -i "/srv/pkg/$(basename "$(deb_file "$HOST_ARCH")")"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ $output == *"initramfs-tools, which has no rpi-hardware hooks"* ]]
-	[[ $output == *"comes up after the root file system mounts (axelera.service)"* ]]
+	[[ $output != *"no initramfs generator"* ]]
 	[[ $output == *"Processing triggers for initramfs-tools"* ]]
-	# axelera.service is what brings the card up here.
+	# update-initramfs finds rpi-hardware's hook and boot script where it looks.
+	root_run test -x /usr/share/initramfs-tools/hooks/rpi-hardware
+	root_run test -x /usr/share/initramfs-tools/scripts/init-premount/rpi-hardware
 	root_run test -L /etc/systemd/system/sysinit.target.wants/axelera.service
 	run root_run dpkg -P rpi-hardware
 	[ "$status" -eq 0 ]
 	[[ $output == *"Processing triggers for initramfs-tools"* ]]
+	refute root_run test -e /usr/share/initramfs-tools/hooks/rpi-hardware
 }

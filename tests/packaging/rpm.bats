@@ -58,7 +58,9 @@ scriptlet() {
 /usr/lib/dracut/modules.d/95rpi-hardware
 /usr/lib/dracut/modules.d/95rpi-hardware/module-setup.sh
 /usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-boot.sh
+/usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-dracut.sh
 /usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-emergency.sh
+/usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-image.sh
 /usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-lib.sh
 /usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-wait.sh
 /usr/lib/kernel/install.d/91-rpi-hardware-dtb.install
@@ -83,6 +85,7 @@ scriptlet() {
 /usr/share/doc/rpi-hardware-$VERSION
 /usr/share/doc/rpi-hardware-$VERSION/README.md
 /usr/share/doc/rpi-hardware-$VERSION/dracut.md
+/usr/share/doc/rpi-hardware-$VERSION/generators.md
 /usr/share/doc/rpi-hardware-$VERSION/hardware.md
 /usr/share/doc/rpi-hardware-$VERSION/kernel-paths.md
 /usr/share/doc/rpi-hardware-$VERSION/packaging.md
