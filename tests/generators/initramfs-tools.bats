@@ -9,6 +9,7 @@
 
 load ../lib/dracut
 load ../lib/generators
+load ../lib/hookenv
 load ../lib/refute
 
 # Builds the image of SUITE into $BATS_FILE_TMPDIR/SUITE/out/initrd.img, its
@@ -188,4 +189,80 @@ before_udev() {
 	for f in "$REPO"/initramfs/initramfs-tools/* "$REPO/initramfs/lib/boot.sh"; do
 		dash -n "$f"
 	done
+}
+
+# --- the boot scripts in the real image ------------------------------------
+# tests/lib/hookenv.bash on the unpacked Debian 12 image: the helper is a stub
+# that records its arguments (the settings come from the real one); the
+# scripts run as initramfs-tools' init runs them, with its /scripts/functions
+# and the image's /bin/sh.
+
+# premount [VAR=VALUE...]: init-premount/rpi-hardware as init calls it.
+premount() {
+	hook_sh quiet=n panic= "$@" ". /scripts/functions; /scripts/init-premount/rpi-hardware; echo rc=\$?"
+}
+
+itools_root() {
+	hook_root "$(unpacked bookworm .)"
+}
+
+teardown() {
+	hook_root_done
+}
+
+@test "scripts: init-premount runs boot, then the bounded wait with the configured timeout" {
+	[[ $EUID -eq 0 ]] || skip "needs root for chroot"
+	itools_root
+	run premount
+	hook_root_done
+	[ "${lines[-1]}" = rc=0 ]
+	[ "$(stub_calls)" = "overlay-slammer boot
+overlay-slammer wait-device --timeout 7 /dev/axelera0
+overlay-slammer status" ]
+}
+
+@test "scripts: the steps go to the kernel log, a failure also to the console, and the boot goes on" {
+	[[ $EUID -eq 0 ]] || skip "needs root for chroot"
+	itools_root
+	echo 3 >"$R/run/stub.boot-rc"
+	run premount
+	local log
+	log=$(kmsg_log)
+	hook_root_done
+	[ "${lines[-1]}" = rc=0 ]
+	[[ $output == *"Warning: rpi-hardware: overlay-slammer boot failed: the kernel has no configfs overlay interface"* ]]
+	grep -q '^<30>rpi-hardware: loading modules and applying overlays' <<<"$log"
+	grep -q '^<28>rpi-hardware: overlay-slammer boot failed: the kernel has no configfs overlay interface' <<<"$log"
+	grep -q "^<31>rpi-hardware: status: overlay cruiser-raspberrypi-cm5: applied ($(cat "$R/run/stub.token"))" <<<"$log"
+	refute grep -q setsid "$R/run/stub.calls"
+}
+
+@test "scripts: rd.rpi_hw=0 does nothing; debug makes the helper verbose" {
+	[[ $EUID -eq 0 ]] || skip "needs root for chroot"
+	itools_root
+	hook_cmdline "rd.rpi_hw=0"
+	run premount
+	[ -z "$(stub_calls)" ]
+	hook_cmdline ""
+	run premount debug=y
+	hook_root_done
+	grep -qx "overlay-slammer --debug boot" "$R/run/stub.calls"
+	[[ $output == *"rpi-hardware: loading modules and applying overlays"* ]]
+}
+
+@test "scripts: strict, a failed step: initramfs-tools' panic with the reason, its panic script logs the status" {
+	[[ $EUID -eq 0 ]] || skip "needs root for chroot"
+	itools_root
+	hook_cmdline "rd.rpi_hw.strict=1"
+	echo 4 >"$R/run/stub.wait-rc"
+	run premount
+	local log
+	log=$(kmsg_log)
+	hook_root_done
+	[[ $output == *"rpi-hardware: overlay-slammer wait-device failed: /dev/axelera0 did not appear within 7 s (rd.rpi_hw.strict=1)"* ]]
+	# panic ran the panic scripts, then opened its shell (setsid, stubbed).
+	grep -q '^setsid' "$R/run/stub.calls"
+	[ "$(grep -c '^overlay-slammer status' "$R/run/stub.calls")" -ge 2 ]
+	[[ $output != *"booting on without it"* ]]
+	grep -q '^<28>rpi-hardware: overlay-slammer wait-device failed' <<<"$log"
 }

@@ -9,6 +9,7 @@
 
 load ../lib/dracut
 load ../lib/generators
+load ../lib/hookenv
 load ../lib/refute
 
 # harness NAME HOOK...: BUILDROOT $out/NAME, output in $out/NAME.log, status
@@ -95,4 +96,60 @@ setup_file() {
 	dash -n "$REPO/initramfs/mkinitcpio/hook"
 	dash -n "$REPO/initramfs/mkinitcpio/glue.sh"
 	bash -n "$REPO/initramfs/mkinitcpio/install"
+}
+
+# --- the runtime hook in the image it built --------------------------------
+# The busybox image of the first test, with the host's static busybox as its
+# shell and a stand-in of mkinitcpio's /init_functions (getarg, msg, err and
+# the interactive shell, recorded), under tests/lib/hookenv.bash: the helper is
+# a stub that records its arguments.
+
+teardown() {
+	hook_root_done
+}
+
+runtime_root() {
+	local src=$BATS_TEST_TMPDIR/src
+	cp -a "$OUT/busybox" "$src"
+	mkdir -p "$src/bin" "$src/usr/bin" "$src/usr/sbin"
+	cp /bin/busybox "$src/bin/busybox"
+	for a in sh cat grep echo mkdir rm mknod sed; do ln -sf busybox "$src/bin/$a"; done
+	cat >"$src/init_functions" <<-'EOT'
+		getarg() { for _a in $(cat /proc/cmdline 2>/dev/null); do case $_a in "$1"=*) echo "${_a#*=}"; return;; "$1") echo y; return;; esac; done; echo "${2-}"; }
+		msg() { echo "$@"; }
+		err() { echo "ERROR: $*"; }
+		launch_interactive_shell() { echo "interactive-shell" >> /run/stub.calls; }
+	EOT
+	hook_root "$src"
+}
+
+@test "runtime: run_hook runs boot, then the bounded wait; a failure warns and boots on" {
+	[[ $EUID -eq 0 ]] || skip "needs root for chroot"
+	runtime_root
+	run hook_sh ". /init_functions; . /hooks/rpi-hardware; run_hook; echo rc=\$?"
+	[ "${lines[-1]}" = rc=0 ]
+	[ "$(stub_calls)" = "overlay-slammer boot
+overlay-slammer wait-device --timeout 7 /dev/axelera0
+overlay-slammer status" ]
+	: >"$R/run/stub.calls"
+	echo 3 >"$R/run/stub.boot-rc"
+	run hook_sh ". /init_functions; . /hooks/rpi-hardware; run_hook; echo rc=\$?"
+	[ "${lines[-1]}" = rc=0 ]
+	[[ $output == *"rpi-hardware: overlay-slammer boot failed: the kernel has no configfs overlay interface"* ]]
+	[[ $output == *"booting on without it"* ]]
+	kmsg_log | grep -q '^<28>rpi-hardware: overlay-slammer boot failed'
+	refute grep -q interactive-shell "$R/run/stub.calls"
+}
+
+@test "runtime: strict, a failed step opens mkinitcpio's interactive shell; run_emergencyhook logs the status" {
+	[[ $EUID -eq 0 ]] || skip "needs root for chroot"
+	runtime_root
+	hook_cmdline "rd.rpi_hw.strict=1"
+	echo 1 >"$R/run/stub.boot-rc"
+	run hook_sh ". /init_functions; . /hooks/rpi-hardware; run_hook; echo rc=\$?"
+	grep -qx interactive-shell "$R/run/stub.calls"
+	: >"$R/run/stub.calls"
+	run hook_sh ". /init_functions; . /hooks/rpi-hardware; run_emergencyhook"
+	grep -qx 'overlay-slammer status' "$R/run/stub.calls"
+	kmsg_log | grep -q "^<31>rpi-hardware: status: overlay cruiser-raspberrypi-cm5: applied ($(cat "$R/run/stub.token"))"
 }
