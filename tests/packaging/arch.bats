@@ -118,7 +118,9 @@ usr/share/man/man8/rpi-hardware-preflight.8" ] || {
 	local x=$BATS_TEST_TMPDIR/x
 	mkdir "$x"
 	bsdtar -xf "$PKG" -C "$x"
-	grep -qx 'rpi_hw_default_helper=/usr/bin/overlay-slammer' "$x/usr/lib/dracut/modules.d/95rpi-hardware/module-setup.sh"
+	grep -qx 'rpi_hw_default_helper=/usr/bin/overlay-slammer' "$x/usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-image.sh"
+	grep -qx 'rpi_hw_default_helper=/usr/bin/overlay-slammer' "$x/usr/lib/rpi-hardware/initramfs/image.sh"
+	grep -qx 'RPI_HW_LIB=/usr/lib/rpi-hardware/initramfs' "$x/usr/lib/initcpio/install/rpi-hardware"
 	grep -qx 'ExecStart=/usr/bin/overlay-slammer apply' "$x/usr/lib/systemd/system/axelera.service"
 	# The helper links the system's libraries; dracut copies them into the image.
 	run readelf -d "$x/usr/bin/overlay-slammer"

@@ -125,8 +125,8 @@ usr/share/man/man8/rpi-hardware-preflight.8" ] || {
 	file "$x/usr/sbin/overlay-slammer" | grep -q 'statically linked'
 	"$x/usr/sbin/overlay-slammer" --version | grep -qF "$VERSION"
 	# The dracut module finds the helper and the rules where the package put them.
-	grep -qx 'rpi_hw_default_helper=/usr/sbin/overlay-slammer' "$x/usr/lib/dracut/modules.d/95rpi-hardware/module-setup.sh"
-	grep -qx 'rpi_hw_default_rulesdir=/lib/udev/rules.d' "$x/usr/lib/dracut/modules.d/95rpi-hardware/module-setup.sh"
+	grep -qx 'rpi_hw_default_helper=/usr/sbin/overlay-slammer' "$x/usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-image.sh"
+	grep -qx 'rpi_hw_default_rulesdir=/lib/udev/rules.d' "$x/usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-image.sh"
 	grep -qx 'ExecStart=/usr/sbin/overlay-slammer apply' "$x/lib/systemd/system/axelera.service"
 }
 

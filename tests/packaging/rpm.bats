@@ -129,8 +129,8 @@ scriptlet() {
 	local x=$BATS_TEST_TMPDIR/x
 	mkdir "$x"
 	(cd "$x" && rpm2cpio "$RPM" | cpio -idm --quiet)
-	grep -qx 'rpi_hw_default_helper=/usr/sbin/overlay-slammer' "$x/usr/lib/dracut/modules.d/95rpi-hardware/module-setup.sh"
-	grep -qx 'rpi_hw_default_rulesdir=/usr/lib/udev/rules.d' "$x/usr/lib/dracut/modules.d/95rpi-hardware/module-setup.sh"
+	grep -qx 'rpi_hw_default_helper=/usr/sbin/overlay-slammer' "$x/usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-image.sh"
+	grep -qx 'rpi_hw_default_rulesdir=/usr/lib/udev/rules.d' "$x/usr/lib/dracut/modules.d/95rpi-hardware/rpi-hardware-image.sh"
 	run rpm -qp --requires "$RPM"
 	grep -qx dracut <<<"$output"
 	grep -q '^libkmod.so.2' <<<"$output"
