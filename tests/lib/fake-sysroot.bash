@@ -59,10 +59,11 @@ _fake_sysroot_alive() {
 		grep -q fake-configfs
 }
 
-# Waits a bounded time for PID to stop running.
+# Waits up to 30 s: a daemon under valgrind or ASan on a loaded machine can take
+# seconds to exit after the unmount; one that holds a file open never does.
 _fake_sysroot_gone() {
 	local i
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		_fake_sysroot_alive "$1" || return 0
 		sleep 0.05
 	done
