@@ -22,21 +22,6 @@
  * least this long: another run applies its overlays in milliseconds. */
 #define LOCK_WAIT_MIN_S 1
 
-static void blob_freep(struct overlay_blob *b)
-{
-	overlay_blob_free(b);
-}
-
-static void dt_closep(struct dt *dt)
-{
-	dt_close(dt);
-}
-
-static void prepared_freep(struct prepared *p)
-{
-	prepared_free(p);
-}
-
 static unsigned at_least(unsigned v, unsigned min)
 {
 	return v > min ? v : min;
@@ -78,38 +63,32 @@ out:
 	return r;
 }
 
+static void log_merged(void *arg, const char *name, int r, const char *why)
+{
+	(void)arg;
+	if (r == 1)
+		log_info("overlay %s: merged DTB in effect", name);
+	else if (r == 0)
+		log_warn("overlay %s: not in effect: %s", name, why);
+	else
+		log_warn("overlay %s: cannot check the live device tree: %s", name, why);
+}
+
 /* Without the configfs interface the overlays can still be in effect: merged into
- * the DTB the bootloader handed the kernel. The live tree says whether they are. */
+ * the DTB the bootloader handed the kernel, which /sys/firmware/fdt holds. */
 static int check_merged(const struct context *ctx, const struct name_list *names)
 {
-	size_t in = 0;
 	uint64_t t0 = now_usec();
-	bool tree = livetree_present(ctx);
+	int in = livetree_each(ctx, names, log_merged, NULL);
 
-	if (!tree) {
-		log_debug("no live device tree at %s: no merged DTB to check", LIVE_TREE);
-	} else {
-		for (size_t i = 0; i < names->n; i++) {
-			const char *name = names->names[i];
-			char why[PATH_MAX + 320];
-			int r = livetree_overlay(ctx, name, names->params[i], why, sizeof(why));
-
-			if (r == 1) {
-				log_info("overlay %s: merged DTB in effect", name);
-				in++;
-			} else if (r == 0) {
-				log_warn("overlay %s: not in effect: %s", name, why);
-			} else {
-				log_warn("overlay %s: cannot check the live device tree: %s", name, why);
-			}
-		}
-	}
-	if (names->n > 0 && in == names->n) {
-		log_info("overlays: %zu of %zu in effect through the merged DTB (%.1f ms)", in,
+	if (in == -ENOENT)
+		log_debug("no device tree at %s: no merged DTB to check", BOOTED_TREE);
+	if (names->n > 0 && in == (int)names->n) {
+		log_info("overlays: %d of %zu in effect through the merged DTB (%.1f ms)", in,
 			 names->n, elapsed_ms(t0));
 		return EXIT_OK;
 	}
-	log_no_interface(tree && names->n > 0);
+	log_no_interface(in >= 0 && names->n > 0);
 	return EXIT_NO_INTERFACE;
 }
 
@@ -139,37 +118,40 @@ static int lock_overlays(const struct context *ctx, int dirfd)
 	return 0;
 }
 
-/* The tree the firmware handed the kernel: overlays are tried against a copy of it
- * before the kernel sees them. Without __symbols__ no label can be resolved, so
- * there is nothing to check against. */
-static void open_live_tree(const struct context *ctx, struct dt *live)
-{
-	_cleanup_(freep) void *buf = NULL;
-	char path[PATH_MAX], why[PATH_MAX + 160];
-	size_t len = 0;
-	int r;
+/* What the kernel booted with (/sys/firmware/fdt), and a copy of it to try each
+ * overlay on before the kernel sees it (the overlays configfs holds replayed on
+ * it). Without __symbols__ no label can be resolved, so there is nothing to try
+ * on: dt is then left closed. */
+struct live {
+	struct dt booted;
+	struct dt dt;
+};
 
-	live->fdt = NULL;
-	if (context_path(ctx, "/sys/firmware/fdt", path, sizeof(path)) < 0)
-		return;
-	r = read_file(path, DTB_SIZE_MAX, &buf, &len);
+static void live_close(struct live *l)
+{
+	dt_close(&l->booted);
+	dt_close(&l->dt);
+}
+
+static void open_live_tree(const struct context *ctx, struct live *live)
+{
+	char why[PATH_MAX + 160];
+	int r = livetree_read(ctx, &live->booted, why, sizeof(why));
+
 	if (r == -ENOENT) {
-		log_debug("no %s: overlays not pre-checked", path);
+		log_debug("no %s: overlays not pre-checked", BOOTED_TREE);
 		return;
 	}
 	if (r < 0) {
-		log_warn("%s; overlays not pre-checked",
-			 read_error(why, sizeof(why), path, r, DTB_SIZE_MAX));
+		log_warn("%s; overlays not pre-checked", why);
 		return;
 	}
-	if (dt_open(live, buf, len, why, sizeof(why)) < 0) {
-		log_warn("live device tree %s unusable (%s); overlays not pre-checked", path, why);
-		return;
-	}
-	if (!dt_has_symbols(live)) {
+	if (!dt_has_symbols(&live->booted)) {
 		log_debug("live device tree has no __symbols__; overlays not pre-checked");
-		dt_close(live);
+		return;
 	}
+	if (dt_copy(&live->dt, &live->booted, why, sizeof(why)) < 0)
+		log_warn("live device tree: %s; overlays not pre-checked", why);
 }
 
 /* An item applied through configfs, replayed on the copy of the firmware's tree.
@@ -278,19 +260,6 @@ static int write_overlay(int dirfd, const char *name, const struct overlay_blob 
 	return r;
 }
 
-/* What the kernel booted with (ROOT/proc/device-tree) and a copy of its flattened
- * tree (/sys/firmware/fdt) to try each overlay on before the kernel sees it. */
-struct live {
-	int tree_fd; /* negative: no live tree to look at */
-	struct dt dt;
-};
-
-static void live_close(struct live *l)
-{
-	closep(&l->tree_fd);
-	dt_close(&l->dt);
-}
-
 /* Raspberry Pi firmware applies config.txt's dtoverlay= lines before Linux starts:
  * such an overlay is in the booted tree already, and writing it to configfs again
  * would apply it twice. Returns 1 when the overlay is in effect. */
@@ -301,9 +270,9 @@ static int in_booted_tree(const struct live *live, const char *name,
 	unsigned same = 0;
 	int r;
 
-	if (live->tree_fd < 0)
+	if (!live->booted.fdt)
 		return 0;
-	r = livetree_check(live->tree_fd, b->data, why, sizeof(why), &same);
+	r = livetree_check(&live->booted, name, b->data, b->size, why, sizeof(why), &same);
 	if (r == 1) {
 		log_info("overlay %s: in effect, applied before Linux started (the booted device "
 			 "tree has it); not applied again",
@@ -328,7 +297,7 @@ static void warn_probed(const struct context *ctx, const struct live *live, cons
 {
 	char why[PATH_MAX + 320];
 
-	if (live->tree_fd < 0 || livetree_probed(ctx, live->tree_fd, b->data, why, sizeof(why)) <= 0)
+	if (!live->booted.fdt || livetree_probed(ctx, &live->booted, b->data, why, sizeof(why)) <= 0)
 		return;
 	log_warn("overlay %s: %s: drivers read that only when they probe, so it changes nothing "
 		 "now; set it before Linux starts: dtparam=pciex1_gen=3 in config.txt, or a merged "
@@ -390,7 +359,7 @@ static int prepare_one(const char *name, const char *params, struct overlay_blob
 static int apply_one(const struct context *ctx, int dirfd, const char *name,
 		     const char *params, struct live *live)
 {
-	_cleanup_(blob_freep) struct overlay_blob b = { 0 };
+	_cleanup_(overlay_blob_freep) struct overlay_blob b = { 0 };
 	_cleanup_(dt_closep) struct dt trial = { 0 };
 	enum overlay_state state;
 	char why[PATH_MAX + 160];
@@ -453,7 +422,7 @@ static int apply_one(const struct context *ctx, int dirfd, const char *name,
 static int apply_all(const struct context *ctx, const struct name_list *names)
 {
 	_cleanup_(closep) int dirfd = -1;
-	_cleanup_(live_close) struct live live = { .tree_fd = -1 };
+	_cleanup_(live_close) struct live live = { 0 };
 	unsigned done = 0;
 	uint64_t t0 = now_usec();
 	int r = open_overlays(ctx, &dirfd);
@@ -462,9 +431,8 @@ static int apply_all(const struct context *ctx, const struct name_list *names)
 		return check_merged(ctx, names);
 	if (r < 0 || lock_overlays(ctx, dirfd) < 0)
 		return EXIT_FAILED;
-	open_live_tree(ctx, &live.dt);
+	open_live_tree(ctx, &live);
 	replay_applied(ctx, dirfd, &live.dt);
-	live.tree_fd = livetree_open(ctx);
 	for (size_t i = 0; i < names->n; i++) {
 		if (apply_one(ctx, dirfd, names->names[i], names->params[i], &live) == 0)
 			done++;

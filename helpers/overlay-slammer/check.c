@@ -18,16 +18,6 @@
 /* A file name as given, rendered so that it cannot forge a line of its own. */
 #define SHOWN_MAX (PATH_MAX * 4)
 
-static void dt_closep(struct dt *dt)
-{
-	dt_close(dt);
-}
-
-static void prepared_freep(struct prepared *p)
-{
-	prepared_free(p);
-}
-
 /* Why file could not be read, after "FILE: FAIL ": "is a directory", "cannot
  * read: No such file or directory"... */
 static const char *read_failure(int r, size_t max, char *buf, size_t size)

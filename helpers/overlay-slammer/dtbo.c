@@ -415,103 +415,6 @@ void dt_close(struct dt *dt)
 	dt->size = 0;
 }
 
-/* libfdt reports an unknown label only as "not found": name it first. */
-static int check_references(const void *base, const void *ovl, char *why, size_t why_size)
-{
-	int symbols = fdt_path_offset(base, "/__symbols__");
-	int fixups = fdt_path_offset(ovl, "/__fixups__");
-	int node;
-
-	if (fixups >= 0) {
-		int prop;
-
-		fdt_for_each_property_offset(prop, ovl, fixups) {
-			const char *label = NULL;
-			const char *path;
-			int len = 0;
-
-			if (!fdt_getprop_by_offset(ovl, prop, &label, NULL) || !label)
-				continue;
-			path = symbols >= 0 ? fdt_getprop(base, symbols, label, &len) : NULL;
-			if (path && !is_string(path, len))
-				return fail(why, why_size, "label '%s' of the base tree is not a path",
-					    label);
-			if (!path)
-				return fail(why, why_size, "label '%s' is not in the base tree",
-					    label);
-			if (fdt_path_offset(base, path) < 0)
-				return fail(why, why_size,
-					    "label '%s' points to a node the tree lacks", label);
-		}
-	}
-	fdt_for_each_subnode(node, ovl, 0) {
-		const char *path = fdt_getprop(ovl, node, "target-path", NULL);
-
-		if (path && fdt_subnode_offset(ovl, node, "__overlay__") >= 0 &&
-		    fdt_path_offset(base, path) < 0)
-			return fail(why, why_size, "target-path '%s' is not in the base tree",
-				    path);
-	}
-	return 0;
-}
-
-int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t why_size)
-{
-	size_t room = fdt_totalsize(dt->fdt) + 2 * size + 4096;
-	void *work = NULL, *ovl = NULL;
-	int r;
-
-	r = check_references(dt->fdt, overlay, why, why_size);
-	if (r < 0)
-		return r;
-	/* libfdt leaves both trees undefined on failure: work on copies. */
-	for (int attempt = 0; attempt < 4; attempt++, room *= 2) {
-		free(work);
-		free(ovl);
-		work = malloc(room);
-		ovl = malloc(size);
-		if (!work || !ovl) {
-			r = -ENOMEM;
-			break;
-		}
-		memcpy(ovl, overlay, size);
-		r = fdt_open_into(dt->fdt, work, (int)room);
-		if (r == 0)
-			r = fdt_overlay_apply(work, ovl);
-		if (r != -FDT_ERR_NOSPACE)
-			break;
-	}
-	free(ovl);
-	if (r == -ENOMEM) {
-		free(work);
-		return oom(why, why_size);
-	}
-	if (r < 0) {
-		free(work);
-		return fail(why, why_size, "libfdt cannot apply it: %s", fdt_strerror(r));
-	}
-	fdt_pack(work);
-	free(dt->fdt);
-	dt->fdt = work;
-	dt->size = room;
-	return 0;
-}
-
-/* Whether one of the NUL-separated strings in list[0..len) is want. */
-static bool stringlist_has(const char *list, int len, const char *want)
-{
-	size_t wl = strlen(want);
-
-	for (int off = 0; off < len;) {
-		size_t n = strnlen(list + off, (size_t)(len - off));
-
-		if (n == wl && memcmp(list + off, want, n) == 0)
-			return true;
-		off += (int)n + 1;
-	}
-	return false;
-}
-
 int dtbo_fragment_target(const void *ovl, int fragment, struct dtbo_target *t)
 {
 	const char *name = fdt_get_name(ovl, fragment, NULL);
@@ -542,7 +445,7 @@ int dtbo_fragment_target(const void *ovl, int fragment, struct dtbo_target *t)
 			const char *label;
 			const char *list = fdt_getprop_by_offset(ovl, prop, &label, &len);
 
-			if (list && label && stringlist_has(list, len, want)) {
+			if (list && label && fdt_stringlist_contains(list, len, want)) {
 				t->label = label;
 				return 0;
 			}

@@ -56,13 +56,31 @@ struct dt {
  * deeper than DT_DEPTH_MAX), -ENOMEM with "out of memory". */
 int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_size);
 
-/* Applies one overlay (validated). A label or target path the tree does not have
- * is named in why; on any failure the tree is left as it was and why says what
- * happened (-ENOMEM: "out of memory"). 0 or negative errno. */
+/* Applies one overlay (validated) as the kernel's of_overlay_fdt_apply() would:
+ * libfdt's fdt_overlay_apply, and the kernel's refusals on top (two fragments
+ * changing one property or adding one node, a changed #address-cells or
+ * #size-cells, a label the tree has already, a phandle given to a node that has
+ * one; docs/kernel-paths.md). A later overlay may change what an earlier one set,
+ * as in the kernel. When it does not apply, why names the label, target or rule;
+ * the tree is left as it was (-ENOMEM: "out of memory"). 0 or negative errno. */
 int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t why_size);
+
+/* overlay applied by libfdt alone to a copy of dt, into out (dt_close it): to see
+ * what applying it would change. 0, -ENOMEM or a negative libfdt error. */
+int dt_trial(const struct dt *dt, const void *overlay, size_t size, struct dt *out);
+
+/* The node of tree the fragment at offset frag of ovl targets: its target-path
+ * (one without '/' through /aliases), its label through tree's __symbols__, or its
+ * literal phandle. A negative libfdt error when tree lacks it. */
+int dt_target(const void *tree, const void *ovl, int frag);
 
 /* A copy of src, to try an overlay on; as dt_open. */
 int dt_copy(struct dt *dst, const struct dt *src, char *why, size_t why_size);
 
 bool dt_has_symbols(const struct dt *dt);
 void dt_close(struct dt *dt);
+
+static inline void dt_closep(struct dt *dt)
+{
+	dt_close(dt);
+}

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/* Is an overlay in effect in the tree the kernel booted with? Read with libfdt
+ * from /sys/firmware/fdt: a lookup in a merged DTB's list of overlays, else a
+ * comparison with what applying the overlay would make of the tree. */
 #include "livetree.h"
 
 #include <ctype.h>
@@ -14,22 +17,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dtbo.h"
 #include "fsutil.h"
+#include "merge.h"
 #include "params.h"
 #include "source.h"
 #include "util.h"
 
-/* Nodes nest at most this deep, in the overlay and in the live tree: the
- * validator and the kernel allow no more. */
-#define DEPTH_MAX DT_DEPTH_MAX
-/* A property the kernel shows is at most the size of the tree it came from. */
-#define PROP_MAX DTB_SIZE_MAX
 /* Differences named in full; the rest are counted. */
 #define SHOWN_MAX 3
 
-struct check {
-	int tree_fd;
+struct compare {
+	const void *before; /* the booted tree */
+	const void *after;  /* the same with the overlay applied */
 	const void *ovl;
 	char *why;
 	size_t why_size;
@@ -38,7 +37,7 @@ struct check {
 };
 
 __attribute__((format(printf, 2, 3)))
-static void differ(struct check *c, const char *fmt, ...)
+static void differ(struct compare *c, const char *fmt, ...)
 {
 	size_t used = strnlen(c->why, c->why_size);
 	va_list ap;
@@ -55,330 +54,48 @@ static void differ(struct check *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* One path component that stays where it is: not empty, ".", ".." or with '/'. */
-static bool name_safe(const char *s)
-{
-	return *s && strcmp(s, ".") != 0 && strcmp(s, "..") != 0 && !strchr(s, '/');
-}
-
-/* An absolute node path whose every component is name_safe. */
-static bool path_safe(const char *p)
-{
-	if (p[0] != '/')
-		return false;
-	for (const char *s = p + 1; *s;) {
-		const char *e = strchrnul(s, '/');
-		size_t n = (size_t)(e - s);
-
-		if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
-			return false;
-		s = *e ? e + 1 : e;
-	}
-	return true;
-}
-
-/* path/name relative to the tree's top ("." for the root node itself). */
-static int rel_path(char *out, size_t size, const char *path, const char *name)
-{
-	int n;
-
-	while (*path == '/')
-		path++;
-	n = snprintf(out, size, "%s%s%s", path, *path && name ? "/" : "", name ? name : "");
-	if (n < 0 || (size_t)n >= size)
-		return -ENAMETOOLONG;
-	if (n == 0)
-		snprintf(out, size, ".");
-	return 0;
-}
-
-/* The node path path/name as people write it. */
-static int node_path(char *out, size_t size, const char *path, const char *name)
-{
-	size_t pl = strlen(path);
-	int n;
-
-	while (pl > 0 && path[pl - 1] == '/')
-		pl--;
-	n = snprintf(out, size, "%.*s/%s", (int)pl, path, name);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-static int read_live(const struct check *c, const char *rel, void **buf, size_t *len)
-{
-	return read_file_beneath(c->tree_fd, rel, PROP_MAX, buf, len);
-}
-
-/* A property holding one NUL-terminated string, such as a __symbols__ entry. */
-static int read_live_string(const struct check *c, const char *rel, char *out, size_t size)
-{
-	_cleanup_(freep) char *buf = NULL;
-	size_t len;
-	int r = read_live(c, rel, (void **)&buf, &len);
-
-	if (r < 0)
-		return r;
-	if (len == 0 || buf[len - 1] != '\0' || strlen(buf) != len - 1)
-		return -EINVAL;
-	if (len > size)
-		return -ENAMETOOLONG;
-	memcpy(out, buf, len);
-	return 0;
-}
-
-static int label_path(const struct check *c, const char *label, char *out, size_t size)
-{
-	char rel[NAME_MAX + 16];
-	int r;
-
-	if (!name_safe(label) || strlen(label) > NAME_MAX)
-		return -EINVAL;
-	snprintf(rel, sizeof(rel), "__symbols__/%s", label);
-	r = read_live_string(c, rel, out, size);
-	if (r == 0 && !path_safe(out))
-		return -EINVAL;
-	return r;
-}
-
-static int phandle_at(int dirfd, const char *rel, uint32_t *ph)
+int livetree_read(const struct context *ctx, struct dt *booted, char *why, size_t why_size)
 {
 	_cleanup_(freep) void *buf = NULL;
-	size_t len;
-	int r = read_file_beneath(dirfd, rel, 64, &buf, &len);
+	char path[PATH_MAX], reason[160];
+	size_t len = 0;
+	int r = context_path(ctx, BOOTED_TREE, path, sizeof(path));
 
-	if (r < 0)
-		return r;
-	if (len != sizeof(fdt32_t))
-		return -EINVAL;
-	*ph = fdt32_ld(buf);
-	return 0;
-}
-
-static int label_phandle(const struct check *c, const char *label, uint32_t *ph)
-{
-	char path[PATH_MAX], rel[PATH_MAX];
-	int r = label_path(c, label, path, sizeof(path));
-
+	booted->fdt = NULL;
 	if (r == 0)
-		r = rel_path(rel, sizeof(rel), path, "phandle");
-	return r < 0 ? r : phandle_at(c->tree_fd, rel, ph);
-}
-
-static bool is_dot(const char *name)
-{
-	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
-}
-
-/* Depth-first search of the tree below dirfd (the node at path) for the node whose
- * phandle is want; path becomes its path. 1 found, 0 not. At most DEPTH_MAX deep. */
-// NOLINTNEXTLINE(misc-no-recursion)
-static int find_phandle(int dirfd, uint32_t want, char *path, size_t size,
-			unsigned depth)
-{
-	uint32_t ph;
-	DIR *d;
-	const struct dirent *e;
-	int fd, found = 0;
-
-	if (phandle_at(dirfd, "phandle", &ph) == 0 && ph == want)
-		return 1;
-	if (depth >= DEPTH_MAX)
-		return 0;
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while (!found && (e = readdir(d))) {
-		size_t pl = strlen(path);
-		int sub;
-
-		if (is_dot(e->d_name) || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
-			continue;
-		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (sub < 0)
-			continue;
-		if (snprintf(path + pl, size - pl, "%s%s", pl > 1 ? "/" : "", e->d_name) <
-		    (int)(size - pl))
-			found = find_phandle(sub, want, path, size, depth + 1);
-		close(sub);
-		if (!found)
-			path[pl] = '\0';
-	}
-	closedir(d);
-	return found;
-}
-
-/* "serial0/child" through /aliases, as the kernel resolves a relative target-path. */
-static int alias_path(const struct check *c, const char *spec, char *out, size_t size)
-{
-	const char *slash = strchr(spec, '/');
-	char alias[NAME_MAX + 1], rel[NAME_MAX + 16];
-	size_t al = slash ? (size_t)(slash - spec) : strlen(spec), ol;
-	int r;
-
-	if (al == 0 || al > NAME_MAX)
-		return -EINVAL;
-	memcpy(alias, spec, al);
-	alias[al] = '\0';
-	if (!name_safe(alias))
-		return -EINVAL;
-	snprintf(rel, sizeof(rel), "aliases/%s", alias);
-	r = read_live_string(c, rel, out, size);
-	if (r < 0 || !slash)
+		r = read_file(path, DTB_SIZE_MAX, &buf, &len);
+	if (r == -ENOENT)
 		return r;
-	ol = strlen(out);
-	if ((size_t)snprintf(out + ol, size - ol, "%s", slash) >= size - ol)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-/* Where a fragment's changes should be. 0, -ENOENT when the tree lacks the label,
- * alias, path or phandle it names, or another negative errno. */
-static int target_path(const struct check *c, int frag, char *out, size_t size)
-{
-	struct dtbo_target t;
-	int r = dtbo_fragment_target(c->ovl, frag, &t);
-
+	if (r < 0) {
+		read_error(why, why_size, path, r, DTB_SIZE_MAX);
+		return r;
+	}
+	r = dt_open(booted, buf, len, reason, sizeof(reason));
 	if (r < 0)
-		return r;
-	if (t.path && t.path[0] == '/') {
-		if ((size_t)snprintf(out, size, "%s", t.path) >= size)
-			return -ENAMETOOLONG;
-	} else if (t.path) {
-		r = alias_path(c, t.path, out, size);
-	} else if (t.label) {
-		r = label_path(c, t.label, out, size);
-	} else {
-		snprintf(out, size, "/");
-		if (!find_phandle(c->tree_fd, t.phandle, out, size, 0))
-			r = -ENOENT;
-	}
-	if (r == 0 && !path_safe(out))
-		r = -EINVAL;
+		snprintf(why, why_size, "live device tree %.*s unusable (%s)", PATH_MAX, path,
+			 reason);
 	return r;
 }
 
-static void report_target(struct check *c, int frag)
-{
-	struct dtbo_target t;
-
-	if (dtbo_fragment_target(c->ovl, frag, &t) < 0)
-		return;
-	if (t.path)
-		differ(c, "target-path '%s' missing", t.path);
-	else if (t.label)
-		differ(c, "label '%s' missing from __symbols__", t.label);
-	else
-		differ(c, "%s: target phandle 0x%x missing", fdt_get_name(c->ovl, frag, NULL),
-		       t.phandle);
-}
-
-/* "PATH:PROP:OFFSET" of a __fixups__ entry, split in place from the right. */
-static bool split_fixup(char *s, char **prop, unsigned long *off)
-{
-	char *c2 = strrchr(s, ':'), *c1, *end;
-
-	if (!c2)
-		return false;
-	*c2 = '\0';
-	c1 = strrchr(s, ':');
-	if (!c1)
-		return false;
-	*c1 = '\0';
-	*prop = c1 + 1;
-	errno = 0;
-	*off = strtoul(c2 + 1, &end, 10);
-	return !errno && end != c2 + 1 && *end == '\0';
-}
-
-/* The phandles of labels the property refers to, as the tree resolves them. */
-static int fix_label_cells(struct check *c, const char *ovl_path, const char *prop, char *want,
-			   size_t len)
-{
-	int fixups = fdt_path_offset(c->ovl, "/__fixups__"), p;
-
-	if (fixups < 0)
-		return 0;
-	fdt_for_each_property_offset(p, c->ovl, fixups) {
-		const char *label;
-		int ll;
-		const char *list = fdt_getprop_by_offset(c->ovl, p, &label, &ll);
-
-		for (int o = 0; list && label && o < ll;) {
-			size_t n = strnlen(list + o, (size_t)(ll - o));
-			char entry[PATH_MAX], *eprop;
-			unsigned long off;
-			uint32_t ph;
-
-			if (n < sizeof(entry)) {
-				memcpy(entry, list + o, n);
-				entry[n] = '\0';
-				if (split_fixup(entry, &eprop, &off) && strcmp(entry, ovl_path) == 0 &&
-				    strcmp(eprop, prop) == 0 && off + 4 <= len) {
-					if (label_phandle(c, label, &ph) < 0)
-						return -ENOENT;
-					fdt32_st(want + off, ph);
-				}
-			}
-			o += (int)n + 1;
-		}
-	}
-	return 0;
-}
-
-/* The phandle the tree gave the overlay's own node ovl_ph: that node's place is
- * its fragment's target plus its path below __overlay__. */
-static int local_phandle(const struct check *c, uint32_t ovl_ph, uint32_t *ph)
-{
-	char opath[PATH_MAX], live[PATH_MAX], rel[PATH_MAX];
-	int node = fdt_node_offset_by_phandle(c->ovl, ovl_ph), frag;
-	const char *rest, *mark;
-	size_t fl;
-
-	if (node < 0 || fdt_get_path(c->ovl, node, opath, sizeof(opath)) < 0)
-		return -ENOENT;
-	mark = strstr(opath, "/__overlay__");
-	if (!mark || opath[0] != '/')
-		return -ENOENT;
-	fl = (size_t)(mark - opath - 1);
-	frag = fdt_subnode_offset_namelen(c->ovl, 0, opath + 1, (int)fl);
-	rest = mark + strlen("/__overlay__");
-	if (frag < 0 || (*rest && *rest != '/') || target_path(c, frag, live, sizeof(live)) < 0)
-		return -ENOENT;
-	fl = strlen(live);
-	if ((size_t)snprintf(live + fl, sizeof(live) - fl, "%s", rest) >= sizeof(live) - fl ||
-	    rel_path(rel, sizeof(rel), live, "phandle") < 0)
-		return -ENAMETOOLONG;
-	return phandle_at(c->tree_fd, rel, ph);
-}
-
-/* The overlay's own phandles are renumbered when it is applied: each such cell must
- * hold what the tree gave the node it refers to. A node it cannot place leaves the
- * cell unchecked. */
-static void fix_local_cells(const struct check *c, const char *ovl_path, const char *prop,
-			    char *want, size_t len, const char *have, size_t hlen)
+bool livetree_present(const struct context *ctx)
 {
 	char path[PATH_MAX];
-	const fdt32_t *offs;
-	int node, ol;
+	struct stat st;
 
-	if ((size_t)snprintf(path, sizeof(path), "/__local_fixups__%s", ovl_path) >= sizeof(path))
-		return;
-	node = fdt_path_offset(c->ovl, path);
-	offs = node >= 0 ? fdt_getprop(c->ovl, node, prop, &ol) : NULL;
-	for (int i = 0; offs && i < ol / (int)sizeof(*offs); i++) {
-		uint32_t off = fdt32_ld(&offs[i]), ph;
+	return context_path(ctx, BOOTED_TREE, path, sizeof(path)) == 0 && stat(path, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
 
-		if ((size_t)off + 4 > len)
-			continue;
-		if (local_phandle(c, fdt32_ld((const fdt32_t *)(want + off)), &ph) == 0)
-			fdt32_st(want + off, ph);
-		else if ((size_t)off + 4 <= hlen)
-			memcpy(want + off, have + off, 4);
-	}
+/* 1 when the merged DTB lists name with this CRC-32, -1 with another, 0 not. */
+static int listed(const void *tree, const char *name, uint32_t crc)
+{
+	int chosen = fdt_path_offset(tree, "/chosen"), len = 0;
+	int i = chosen >= 0 ? fdt_stringlist_search(tree, chosen, MERGED_NAMES, name) : -1;
+	const fdt32_t *digests = i >= 0 ? fdt_getprop(tree, chosen, MERGED_CRC32, &len) : NULL;
+
+	if (i < 0)
+		return 0;
+	return digests && len / 4 > i && fdt32_ld(&digests[i]) == crc ? 1 : -1;
 }
 
 /* A short rendering of a value for a message: a string, one cell, or a size. */
@@ -389,146 +106,203 @@ static void describe(const char *v, size_t n, char *out, size_t size)
 	for (size_t i = 0; text && i + 1 < n; i++)
 		text = isprint((unsigned char)v[i]) && v[i] != '"';
 	if (text)
-		snprintf(out, size, "\"%s\"", v);
+		snprintf(out, size, "\"%.*s\"", (int)(n - 1), v);
 	else if (n == 4)
 		snprintf(out, size, "<0x%x>", fdt32_ld((const fdt32_t *)v));
 	else
 		snprintf(out, size, "%zu bytes", n);
 }
 
-/* The overlay's value val[0..len) against the tree's, with the phandle cells the
- * kernel rewrote set to what they should be in this tree. */
-static int compare_value(struct check *c, const char *shown, const char *ovl_path,
-			 const char *name, const void *val, size_t len, const char *have,
-			 size_t hlen)
+static int child_path(char *out, size_t size, const char *path, const char *name)
 {
-	char *want = malloc(len > 0 ? len : 1);
+	int n = snprintf(out, size, "%s/%s", strcmp(path, "/") == 0 ? "" : path, name);
 
-	if (!want)
-		return -ENOMEM;
-	memcpy(want, val, len);
-	if (fix_label_cells(c, ovl_path, name, want, len) < 0) {
-		differ(c, "%s refers to a label missing from __symbols__", shown);
-	} else {
-		fix_local_cells(c, ovl_path, name, want, len, have, hlen);
-		if (hlen != len || memcmp(have, want, hlen) != 0) {
-			char a[48], b[48];
-
-			describe(have, hlen, a, sizeof(a));
-			describe(want, len, b, sizeof(b));
-			differ(c, "%s differs (the tree has %s, the overlay %s)", shown, a, b);
-		} else {
-			c->same++;
-		}
-	}
-	free(want);
-	return 0;
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int compare_prop(struct check *c, int prop, const char *ovl_path, const char *live)
+/* The phandle in cell at off of the tree's property names the node at the same
+ * path as the one in want, of the tree with the overlay applied: libfdt (before
+ * 1.7) gives the overlay's own nodes new numbers on every application. */
+static bool same_node(const struct compare *c, const char *have, const char *want, uint32_t off)
 {
-	_cleanup_(freep) void *have = NULL;
-	char rel[PATH_MAX], shown[PATH_MAX];
-	const char *name;
-	int len;
-	const void *val = fdt_getprop_by_offset(c->ovl, prop, &name, &len);
-	size_t hlen;
-	int r;
+	char a[PATH_MAX], b[PATH_MAX];
+	int na = fdt_node_offset_by_phandle(c->before, fdt32_ld((const fdt32_t *)(have + off)));
+	int nb = fdt_node_offset_by_phandle(c->after, fdt32_ld((const fdt32_t *)(want + off)));
 
-	if (!val || !name || len < 0 || strcmp(name, "name") == 0 ||
-	    strcmp(name, "phandle") == 0 || strcmp(name, "linux,phandle") == 0)
-		return 0;
-	if (!name_safe(name) || rel_path(rel, sizeof(rel), live, name) < 0 ||
-	    node_path(shown, sizeof(shown), live, name) < 0)
-		return -EINVAL;
-	r = read_live(c, rel, &have, &hlen);
-	if (r == -ENOENT) {
+	return na >= 0 && nb >= 0 && fdt_get_path(c->before, na, a, sizeof(a)) == 0 &&
+	       fdt_get_path(c->after, nb, b, sizeof(b)) == 0 && strcmp(a, b) == 0;
+}
+
+/* Equal but for cells that refer to the overlay's own nodes (its
+ * __local_fixups__ for this property), which must name the same nodes. */
+static bool equal_but_local(const struct compare *c, int onode, const char *name,
+			    const char *have, const char *want, int len)
+{
+	char opath[PATH_MAX], fpath[PATH_MAX + 32];
+	const fdt32_t *offs;
+	int fix, n = 0, at = 0;
+
+	if (fdt_get_path(c->ovl, onode, opath, sizeof(opath)) < 0 ||
+	    (size_t)snprintf(fpath, sizeof(fpath), "/__local_fixups__%s", opath) >= sizeof(fpath))
+		return false;
+	fix = fdt_path_offset(c->ovl, fpath);
+	offs = fix >= 0 ? fdt_getprop(c->ovl, fix, name, &n) : NULL;
+	if (!offs || len < 4)
+		return false;
+	/* The offsets, in the order dtc writes them: ascending. */
+	for (int i = 0; i < n / 4; i++) {
+		uint32_t off = fdt32_ld(&offs[i]);
+
+		if (off < (uint32_t)at || off > (uint32_t)len - 4 ||
+		    memcmp(have + at, want + at, off - (uint32_t)at) != 0 ||
+		    !same_node(c, have, want, off))
+			return false;
+		at = (int)off + 4;
+	}
+	return memcmp(have + at, want + at, (size_t)(len - at)) == 0;
+}
+
+static void compare_prop(struct compare *c, int onode, int prop, int bnode, int anode,
+			 const char *path)
+{
+	const char *name = NULL;
+	char shown[PATH_MAX];
+	int blen = 0, alen = 0;
+	const void *have, *want;
+
+	if (!fdt_getprop_by_offset(c->ovl, prop, &name, NULL) || !name ||
+	    strcmp(name, "name") == 0 || strcmp(name, "phandle") == 0 ||
+	    strcmp(name, "linux,phandle") == 0)
+		return;
+	if (child_path(shown, sizeof(shown), path, name) < 0)
+		snprintf(shown, sizeof(shown), "%s/...", path);
+	have = fdt_getprop(c->before, bnode, name, &blen);
+	want = fdt_getprop(c->after, anode, name, &alen);
+	if (!have) {
 		differ(c, "%s missing", shown);
-		return 0;
+	} else if (!want || blen != alen ||
+		   (memcmp(have, want, (size_t)blen) != 0 &&
+		    !equal_but_local(c, onode, name, have, want, blen))) {
+		char a[48], b[48];
+
+		describe(have, (size_t)blen, a, sizeof(a));
+		if (want)
+			describe(want, (size_t)alen, b, sizeof(b));
+		else
+			snprintf(b, sizeof(b), "nothing");
+		differ(c, "%s differs (the tree has %s, the overlay %s)", shown, a, b);
+	} else {
+		c->same++;
 	}
-	if (r < 0)
-		return r;
-	return compare_value(c, shown, ovl_path, name, val, (size_t)len, have, hlen);
 }
 
-/* At most DEPTH_MAX deep. */
+/* The overlay's node onode against the booted tree's bnode and the applied
+ * tree's anode, at path. At most DT_DEPTH_MAX deep, as the validator checked. */
 // NOLINTNEXTLINE(misc-no-recursion)
-static int compare_node(struct check *c, int node, const char *ovl_path, const char *live,
-			unsigned depth)
+static void compare_node(struct compare *c, int onode, int bnode, int anode, const char *path,
+			 unsigned depth)
 {
-	int prop, sub, r;
+	int prop, sub;
 
-	if (depth > DEPTH_MAX)
-		return -ELOOP;
-	fdt_for_each_property_offset(prop, c->ovl, node) {
-		r = compare_prop(c, prop, ovl_path, live);
-		if (r < 0)
-			return r;
+	if (depth > DT_DEPTH_MAX)
+		return;
+	fdt_for_each_property_offset(prop, c->ovl, onode) {
+		compare_prop(c, onode, prop, bnode, anode, path);
 	}
-	fdt_for_each_subnode(sub, c->ovl, node) {
+	fdt_for_each_subnode(sub, c->ovl, onode) {
 		const char *name = fdt_get_name(c->ovl, sub, NULL);
-		char opath[PATH_MAX], lpath[PATH_MAX], rel[PATH_MAX];
-		struct stat st;
+		char child[PATH_MAX];
+		int bsub, asub;
 
-		if (!name || !name_safe(name) || node_path(opath, sizeof(opath), ovl_path, name) < 0 ||
-		    node_path(lpath, sizeof(lpath), live, name) < 0 ||
-		    rel_path(rel, sizeof(rel), live, name) < 0)
-			return -EINVAL;
-		if (fstatat(c->tree_fd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)) {
-			differ(c, "%s missing", lpath);
+		if (!name || child_path(child, sizeof(child), path, name) < 0)
+			continue;
+		bsub = fdt_subnode_offset(c->before, bnode, name);
+		asub = fdt_subnode_offset(c->after, anode, name);
+		if (bsub < 0 || asub < 0) {
+			differ(c, "%s missing", child);
 			continue;
 		}
-		r = compare_node(c, sub, opath, lpath, depth + 1);
-		if (r < 0)
-			return r;
+		compare_node(c, sub, bsub, asub, child, depth + 1);
 	}
-	return 0;
 }
 
-int livetree_check(int tree_fd, const void *ovl, char *why, size_t why_size, unsigned *same)
+/* What of a fragment's target the booted tree lacks. */
+static void missing_target(struct compare *c, int frag)
 {
-	struct check c = { tree_fd, ovl, why, why_size, 0, 0 };
+	struct dtbo_target t;
+
+	if (dtbo_fragment_target(c->ovl, frag, &t) < 0)
+		differ(c, "%s: unreadable target", fdt_get_name(c->ovl, frag, NULL));
+	else if (t.path)
+		differ(c, "target-path '%s' missing", t.path);
+	else if (t.label)
+		differ(c, "label '%s' missing from __symbols__", t.label);
+	else
+		differ(c, "%s: target phandle 0x%x missing", fdt_get_name(c->ovl, frag, NULL),
+		       t.phandle);
+}
+
+static void compare_fragments(struct compare *c)
+{
 	int frag;
 
-	why[0] = '\0';
-	fdt_for_each_subnode(frag, ovl, 0) {
-		const char *fname = fdt_get_name(ovl, frag, NULL);
-		int body = fdt_subnode_offset(ovl, frag, "__overlay__"), r;
-		char live[PATH_MAX], opath[PATH_MAX];
+	fdt_for_each_subnode(frag, c->ovl, 0) {
+		int body = fdt_subnode_offset(c->ovl, frag, "__overlay__"), target, atarget;
+		char path[PATH_MAX];
 
-		if (body < 0 || !fname)
+		if (body < 0)
 			continue;
-		r = target_path(&c, frag, live, sizeof(live));
-		if (r == -ENOENT) {
-			report_target(&c, frag);
+		target = dt_target(c->before, c->ovl, frag);
+		if (target < 0) {
+			missing_target(c, frag);
 			continue;
 		}
-		if (r < 0)
-			return r;
-		snprintf(opath, sizeof(opath), "/%s/__overlay__", fname);
-		r = compare_node(&c, body, opath, live, 0);
-		if (r < 0)
-			return r;
+		if (fdt_get_path(c->before, target, path, sizeof(path)) < 0)
+			continue;
+		atarget = c->after ? fdt_path_offset(c->after, path) : -1;
+		if (atarget >= 0)
+			compare_node(c, body, target, atarget, path, 0);
 	}
+}
+
+int livetree_check(const struct dt *booted, const char *name, const void *ovl, size_t len,
+		   char *why, size_t why_size, unsigned *same)
+{
+	_cleanup_(dt_closep) struct dt after = { 0 };
+	struct compare c = { booted->fdt, NULL, ovl, why, why_size, 0, 0 };
+	int in_list = listed(booted->fdt, name, (uint32_t)blob_crc32(ovl, len)), r;
+
+	why[0] = '\0';
+	if (same)
+		*same = 0;
+	if (in_list > 0)
+		return 1;
+	r = dt_trial(booted, ovl, len, &after);
+	if (r == -ENOMEM)
+		return r;
+	c.after = after.fdt;
+	compare_fragments(&c);
+	if (r < 0 && c.diffs == 0)
+		differ(&c, "libfdt cannot apply it here: %s", fdt_strerror(r));
 	if (c.diffs > SHOWN_MAX) {
 		size_t used = strnlen(why, why_size);
 
 		snprintf(why + used, why_size - used, "; and %u more", c.diffs - SHOWN_MAX);
+	}
+	if (c.diffs && in_list < 0) {
+		size_t used = strnlen(why, why_size);
+
+		snprintf(why + used, why_size - used,
+			 " (the merged DTB lists another build of it: rebuild the DTB)");
 	}
 	if (same)
 		*same = c.same;
 	return c.diffs == 0 ? 1 : 0;
 }
 
-int livetree_open(const struct context *ctx)
+static bool is_dot(const char *name)
 {
-	char path[PATH_MAX];
-	int r = context_path(ctx, LIVE_TREE, path, sizeof(path)), fd;
-
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
 /* Properties a driver reads only when it probes its device: the PCIe controller
@@ -591,10 +365,10 @@ static int node_driver(int devices_fd, const char *path, char *drv, size_t size)
 	return -ENOENT;
 }
 
-int livetree_probed(const struct context *ctx, int tree_fd, const void *ovl, char *why,
-		    size_t why_size)
+int livetree_probed(const struct context *ctx, const struct dt *booted, const void *ovl,
+		    char *why, size_t why_size)
 {
-	struct check c = { tree_fd, ovl, why, why_size, 0, 0 };
+	struct compare c = { booted->fdt, NULL, ovl, why, why_size, 0, 0 };
 	_cleanup_(closep) int devices_fd = -1;
 	char path[PATH_MAX];
 	int frag;
@@ -606,10 +380,11 @@ int livetree_probed(const struct context *ctx, int tree_fd, const void *ovl, cha
 	if (devices_fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	fdt_for_each_subnode(frag, ovl, 0) {
-		int body = fdt_subnode_offset(ovl, frag, "__overlay__"), prop;
+		int body = fdt_subnode_offset(ovl, frag, "__overlay__"), prop, target;
 		char live[PATH_MAX], drv[NAME_MAX + 1];
 
-		if (body < 0 || target_path(&c, frag, live, sizeof(live)) < 0)
+		target = body >= 0 ? dt_target(booted->fdt, ovl, frag) : -1;
+		if (target < 0 || fdt_get_path(booted->fdt, target, live, sizeof(live)) < 0)
 			continue;
 		fdt_for_each_property_offset(prop, ovl, body) {
 			const char *name;
@@ -626,53 +401,52 @@ int livetree_probed(const struct context *ctx, int tree_fd, const void *ovl, cha
 	return (int)c.diffs;
 }
 
-bool livetree_present(const struct context *ctx)
+/* One overlay read and prepared (its parameters applied) as apply does it,
+ * against the booted tree. */
+static int check_named(const struct context *ctx, const struct dt *booted, const char *name,
+		       const char *params, char *why, size_t why_size)
 {
-	char path[PATH_MAX];
-	struct stat st;
+	_cleanup_(overlay_blob_freep) struct overlay_blob b = { 0 };
+	_cleanup_(prepared_freep) struct prepared p = { 0 };
+	char reason[256];
+	int r = overlay_read(ctx, name, &b, why, why_size);
 
-	return context_path(ctx, LIVE_TREE, path, sizeof(path)) == 0 && stat(path, &st) == 0 &&
-	       S_ISDIR(st.st_mode);
-}
-
-static void blob_freep(struct overlay_blob *b)
-{
-	overlay_blob_free(b);
-}
-
-int livetree_overlay(const struct context *ctx, const char *name, const char *params,
-		     char *why, size_t why_size)
-{
-	_cleanup_(blob_freep) struct overlay_blob b = { 0 };
-	_cleanup_(closep) int fd = livetree_open(ctx);
-	struct prepared p = { 0 };
-	char reason[320];
-	int r;
-
-	if (fd < 0) {
-		snprintf(why, why_size, "cannot open %s: %s", LIVE_TREE, strerror(-fd));
-		return fd;
-	}
-	r = overlay_read(ctx, name, &b, why, why_size);
 	if (r < 0)
 		return r;
-	/* As apply would write it: with its parameters, without dormant fragments. */
 	r = overlay_prepare(b.data, b.size, params, &p, reason, sizeof(reason));
 	if (r == -EDOM) {
 		snprintf(why, why_size, "%s", reason);
 		return -EINVAL;
 	}
 	if (r < 0) {
-		snprintf(why, why_size, "%s is not a valid overlay: %s", b.origin, reason);
+		snprintf(why, why_size, "%.*s is not a valid overlay: %s", PATH_MAX, b.origin, reason);
 		return r;
 	}
-	if (p.info.fragments == 0) {
-		prepared_free(&p);
+	/* Every fragment dormant: nothing to be in effect. */
+	if (p.info.fragments == 0)
 		return 1;
-	}
-	r = livetree_check(fd, p.data, why, why_size, NULL);
-	prepared_free(&p);
-	if (r < 0 && !why[0])
-		snprintf(why, why_size, "cannot read %s: %s", LIVE_TREE, strerror(-r));
+	r = livetree_check(booted, name, p.data, p.size, why, why_size, NULL);
+	if (r == -ENOMEM)
+		snprintf(why, why_size, "out of memory");
 	return r;
+}
+
+int livetree_each(const struct context *ctx, const struct name_list *names, livetree_fn *fn,
+		  void *arg)
+{
+	_cleanup_(dt_closep) struct dt booted = { 0 };
+	char why[PATH_MAX + 320];
+	int r = livetree_read(ctx, &booted, why, sizeof(why)), in = 0;
+
+	if (r == -ENOENT)
+		return r;
+	for (size_t i = 0; i < names->n; i++) {
+		int one = r < 0 ? r
+				: check_named(ctx, &booted, names->names[i], names->params[i], why,
+					      sizeof(why));
+
+		in += one == 1;
+		fn(arg, names->names[i], one, why);
+	}
+	return in;
 }

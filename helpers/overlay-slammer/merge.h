@@ -10,20 +10,31 @@ struct merge;
 /* A copy of the base tree; -EINVAL with the reason in why if it is not usable. */
 int merge_open(struct merge **m, const void *base, size_t len, char *why, size_t why_size);
 
-/* Applies the next overlay (already validated). On failure the tree is unchanged:
- * -EINVAL: a label, path or phandle it refers to is not in the tree so far (named
- *          in why);
- * -EEXIST: it sets a property an earlier overlay also set, to another value; why
- *          names the node and property, *earlier the earlier overlay's position
- *          (0 for the first one added);
- * other negative errno. */
-int merge_add(struct merge *m, const void *ovl, size_t len, char *why, size_t why_size,
-	      size_t *earlier);
+/* The list of the overlays merged, in /chosen: their names (as the configuration
+ * names them) and the CRC-32 of each blob (blob_crc32, one cell each), in the
+ * order applied. The check at boot looks them up (livetree.h). */
+#define MERGED_NAMES "rpi-hardware,overlays"
+#define MERGED_CRC32 "rpi-hardware,overlays-crc32"
+
+/* Applies the next overlay (already validated) with dt_apply, the kernel's rules
+ * included; a later overlay may change what an earlier one set. On failure the
+ * tree is unchanged: -EINVAL with the reason in why (a label, path or phandle the
+ * tree so far lacks, or the kernel's rule it breaks), -ENOMEM. */
+int merge_add(struct merge *m, const char *name, const void *ovl, size_t len, char *why,
+	      size_t why_size);
+
+/* Writes the list of merged overlays into /chosen; 0 or -errno with why. */
+int merge_finish(struct merge *m, char *why, size_t why_size);
 
 /* The merged tree, packed: the same inputs always give the same bytes. */
 const void *merge_result(const struct merge *m, size_t *len);
 
 void merge_close(struct merge *m);
+
+static inline void merge_closep(struct merge **m)
+{
+	merge_close(*m);
+}
 
 /* The merge verb: base and overlay files in, out written atomically (the old file
  * stays until the new one is complete). Logs one line per problem and returns an

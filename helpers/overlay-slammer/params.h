@@ -43,6 +43,11 @@ int overlay_prepare(const void *blob, size_t size, const char *params, struct pr
 
 void prepared_free(struct prepared *p);
 
+static inline void prepared_freep(struct prepared *p)
+{
+	prepared_free(p);
+}
+
 /* A check or merge argument FILE.dtbo,param=value,...: the file's path into file
  * (size bytes) and *params pointing at the parameters in arg ("" for none). An
  * argument that names an existing file is the file, commas and all; otherwise the

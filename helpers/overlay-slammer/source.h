@@ -23,3 +23,8 @@ void overlay_blob_free(struct overlay_blob *b);
 /* The blob's CRC-32 (zlib's, as gzip's), to tell blobs apart in log lines. Not
  * an integrity check: the initramfs's own compression carries one. */
 unsigned long blob_crc32(const void *data, size_t len);
+
+static inline void overlay_blob_freep(struct overlay_blob *b)
+{
+	overlay_blob_free(b);
+}

@@ -60,16 +60,31 @@ static void close_array(const struct report *rep)
 		putchar(']');
 }
 
-/* No configfs interface: each overlay is either in the live tree, merged into the
- * DTB the kernel booted with, or absent. */
-static void report_merged(struct report *rep)
+/* Whether each configured overlay is in the booted tree: livetree_each's result
+ * for each, in order. */
+struct booted {
+	int r[LIST_MAX];
+	size_t n;
+};
+
+static void note_booted(void *arg, const char *name, int r, const char *why)
+{
+	struct booted *b = arg;
+
+	(void)name;
+	(void)why;
+	if (b->n < LIST_MAX)
+		b->r[b->n++] = r;
+}
+
+/* No configfs interface: each overlay is either in the booted tree, merged into
+ * the DTB the kernel booted with, or absent. */
+static void report_merged(struct report *rep, const struct booted *b)
 {
 	const struct name_list *want = &rep->ctx->cfg.overlays;
-	char why[PATH_MAX + 320];
 
 	for (size_t i = 0; i < want->n; i++) {
-		bool in = livetree_overlay(rep->ctx, want->names[i], want->params[i], why,
-					   sizeof(why)) == 1;
+		bool in = i < b->n && b->r[i] == 1;
 
 		rep->ok &= in;
 		item(rep, "overlay", want->names[i], in ? "merged" : "absent", true);
@@ -108,6 +123,8 @@ static void report_overlays(struct report *rep)
 	_cleanup_(closep) int dirfd = -1;
 	int r = configfs_open(rep->ctx->root, &dirfd);
 	const char *iface = r == 0 ? "available" : r == -ENODEV ? "missing" : strerror(-r);
+	struct booted booted = { .n = 0 };
+	int booted_in;
 
 	if (rep->json) {
 		printf(",\"configfs\":");
@@ -116,20 +133,18 @@ static void report_overlays(struct report *rep)
 		printf("%-8s %-24s %s\n", "configfs", CONFIGFS_OVERLAYS, iface);
 	}
 	open_array(rep, "overlays");
-	if (r == -ENODEV && livetree_present(rep->ctx)) {
-		report_merged(rep);
+	booted_in = livetree_each(rep->ctx, want, note_booted, &booted);
+	if (r == -ENODEV && booted_in != -ENOENT) {
+		report_merged(rep, &booted);
 		return;
 	}
 	for (size_t i = 0; i < want->n; i++) {
 		enum overlay_state st = OVERLAY_ABSENT;
-		char why[PATH_MAX + 320];
 
 		if (r == 0 && configfs_state(dirfd, want->names[i], &st) < 0)
 			st = OVERLAY_UNAPPLIED;
 		/* Not through configfs, but in the tree the firmware handed the kernel. */
-		if (st == OVERLAY_ABSENT &&
-		    livetree_overlay(rep->ctx, want->names[i], want->params[i], why,
-				     sizeof(why)) == 1) {
+		if (st == OVERLAY_ABSENT && i < booted.n && booted.r[i] == 1) {
 			item(rep, "overlay", want->names[i], "booted", true);
 			continue;
 		}

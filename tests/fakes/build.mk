@@ -8,10 +8,3 @@ TEST_TOOLS += $(B)/tests/fake-configfs
 $(B)/tests/fake-configfs: tests/fakes/fake-configfs.c tests/fakes/build.mk | $(FDT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(FDT_CFLAGS) $(FAKE_CONFIGFS_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(FAKE_CONFIGFS_LIBS)
-
-# A flattened tree written out as /proc/device-tree shows the live one.
-TEST_TOOLS += $(B)/tests/dtb-to-fs
-
-$(B)/tests/dtb-to-fs: tests/fakes/dtb-to-fs.c tests/fakes/build.mk | $(FDT_DEPS)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(FDT_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(FDT_LIBS)

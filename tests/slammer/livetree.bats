@@ -2,8 +2,9 @@
 # run-with: asan
 # run-with: aarch64
 # Kernels without the configfs overlay interface: boot, apply and status check
-# the live tree (/proc/device-tree) for each overlay's effect, as a DTB merged
-# ahead of boot leaves it, instead of trying configfs.
+# the tree the kernel booted with (/sys/firmware/fdt) for each overlay, as a DTB
+# merged ahead of boot leaves it, instead of trying configfs: a lookup in the
+# merged DTB's list (/chosen), or else a comparison with the overlay's effect.
 
 load helper
 
@@ -14,7 +15,7 @@ setup_file() {
 setup() {
 	setup_root
 	make_module_tree
-	TREE=$ROOT/proc/device-tree
+	FDT=$ROOT/sys/firmware/fdt
 }
 
 teardown() {
@@ -22,19 +23,23 @@ teardown() {
 }
 
 # live_tree OVERLAY...: the kernel booted with the base merged with OVERLAYs
-# (none: the plain base).
+# (none: the plain base), as /sys/firmware/fdt holds it.
 live_tree() {
-	local dtb=$BATS_TEST_TMPDIR/booted.dtb files=() name
+	local files=() name
 	for name in "$@"; do
 		files+=("$FIX/$name.dtbo")
 	done
 	if ((${#files[@]})); then
-		"$SLAMMER" merge --base "$FIX/cm5-base.dtbo" -o "$dtb" "${files[@]}" 2>/dev/null
+		"$SLAMMER" merge --base "$FIX/cm5-base.dtbo" -o "$FDT" "${files[@]}" 2>/dev/null
 	else
-		cp "$FIX/cm5-base.dtbo" "$dtb"
+		cp "$FIX/cm5-base.dtbo" "$FDT"
 	fi
-	rm -rf "$TREE"
-	"$BUILD_DIR/tests/dtb-to-fs" "$dtb" "$TREE"
+}
+
+# unlisted: the booted tree as a DTB merged by other means has it: without the
+# list of overlays in /chosen, so that each is compared with the tree.
+unlisted() {
+	fdtput -d "$FDT" /chosen rpi-hardware,overlays
 }
 
 @test "boot: with the merged DTB in effect, each overlay says so and the exit status is 0" {
@@ -72,13 +77,32 @@ live_tree() {
 	[[ $output == *"overlay axelera-metis: not in effect: /axi/pcie@1000110000/status differs"*"; /axi/pcie@1000110000/max-link-speed differs"* ]]
 }
 
-@test "a property changed after the merge is named with both values" {
+@test "merged by other means: a property that differs is named with both values" {
 	live_tree cruiser-raspberrypi-cm5 axelera-metis
-	printf 'disabled\0' >"$TREE/axi/rp1/serial@38000/status"
+	unlisted
+	slam boot
+	[ "$status" -eq 0 ]
+	[[ $output == *"overlay cruiser-raspberrypi-cm5: merged DTB in effect"* ]]
+	fdtput -t s "$FDT" /axi/rp1/serial@38000 status disabled
 	slam boot
 	[ "$status" -eq 3 ]
 	[[ $output == *'overlay cruiser-raspberrypi-cm5: not in effect: /axi/rp1/serial@38000/status differs (the tree has "disabled", the overlay "okay")'* ]]
 	[[ $output == *"overlay axelera-metis: merged DTB in effect"* ]]
+}
+
+@test "the merged DTB's list: an overlay it names with the image's digest is in effect, another build is compared" {
+	live_tree cruiser-raspberrypi-cm5 axelera-metis
+	[ "$(fdtget "$FDT" /chosen rpi-hardware,overlays)" = "cruiser-raspberrypi-cm5 axelera-metis" ]
+	# Looked up, not compared: what the bootloader changed later is its own.
+	fdtput -t s "$FDT" /axi/rp1/serial@38000 status disabled
+	slam boot
+	[ "$status" -eq 0 ]
+	[[ $output == *"overlay cruiser-raspberrypi-cm5: merged DTB in effect"* ]]
+	# The image's overlay changed after the merge: compared, and said so.
+	cp "$FIX/conflicting.dtbo" "$OVL/axelera-metis.dtbo"
+	slam boot
+	[ "$status" -eq 3 ]
+	[[ $output == *'overlay axelera-metis: not in effect: /axi/pcie@1000110000/status differs (the tree has "okay", the overlay "disabled") (the merged DTB lists another build of it: rebuild the DTB)'* ]]
 }
 
 @test "phandles: a base label and the overlay's own node, renumbered, are checked" {
@@ -88,7 +112,8 @@ live_tree() {
 	slam boot
 	[ "$status" -eq 0 ]
 	[[ $output == *"overlay local-fixups: merged DTB in effect"* ]]
-	printf '\0\0\0\x63' >"$TREE/axi/rp1/fan-controller/fans"
+	unlisted
+	fdtput -t x "$FDT" /axi/rp1/fan-controller fans 63
 	slam boot
 	[ "$status" -eq 3 ]
 	[[ $output == *"overlay local-fixups: not in effect: /axi/rp1/fan-controller/fans differs (the tree has <0x63>, the overlay <0x"* ]]
@@ -129,11 +154,11 @@ live_tree() {
 
 # --- the runtime path: Raspberry Pi firmware applied config.txt's overlays ---
 
-# firmware_tree OVERLAY...: as live_tree, and /sys/firmware/fdt the same blob,
-# as the firmware hands both to the kernel.
+# firmware_tree OVERLAY...: as live_tree, the tree the firmware hands the kernel
+# after applying config.txt's dtoverlay= lines (it lists none in /chosen).
 firmware_tree() {
 	live_tree "$@"
-	cp "$BATS_TEST_TMPDIR/booted.dtb" "$ROOT/sys/firmware/fdt"
+	[[ $# -eq 0 ]] || unlisted
 }
 
 @test "runtime: an overlay the firmware applied is in effect and not written to configfs again" {
@@ -172,7 +197,7 @@ firmware_tree() {
 @test "runtime: an overlay the booted tree half-contains is named with what differs, then applied" {
 	firmware_tree
 	# dtparam=pciex1=on: the port is on, but at the board's default speed.
-	printf 'okay\0' >"$TREE/axi/pcie@1000110000/status"
+	fdtput -t s "$FDT" /axi/pcie@1000110000 status okay
 	start_kernel
 	slam apply axelera-metis
 	[ "$status" -eq 0 ]

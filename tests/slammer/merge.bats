@@ -42,7 +42,8 @@ prop() {
 	# a base label inside a property, and the overlay's own renumbered phandle
 	[ "$(prop "$t" /axi/rp1/fan@0 interrupt-parent)" = "$(prop "$t" /axi/rp1 phandle)" ]
 	[ "$(prop "$t" /axi/rp1/fan-controller fans)" = "$(prop "$t" /axi/rp1/fan@0 phandle)" ]
-	# a plain device tree again, nothing of the overlays' bookkeeping in it
+	# a plain device tree again, nothing of the overlays' bookkeeping in it but
+	# their list in /chosen
 	run fdtget -l "$t" /
 	[[ $output != *__fixups__* && $output != *__local_fixups__* && $output != *fragment* ]]
 	dtc -q -I dtb -O dts -o /dev/null "$t"
@@ -80,21 +81,57 @@ prop() {
 	[[ $output == *"target-path '/axi' is not in the base tree"* ]]
 }
 
-@test "a conflicting second overlay is refused, naming both, the node and the property" {
+@test "a later overlay may change what an earlier one set, as the kernel stacks them" {
 	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo" "$FIX/conflicting.dtbo"
-	[ "$status" -eq 1 ]
-	[[ $output == *"$FIX/conflicting.dtbo conflicts with $FIX/axelera-metis.dtbo: it sets /axi/pcie@1000110000 property 'status' to another value; the later overlay would undo the earlier one"* ]]
-	[ ! -e "$OUT/board.dtb" ]
-	# Overriding the base tree's own value is what overlays are for.
-	merge -o "$OUT/board.dtb" "$FIX/conflicting.dtbo"
 	[ "$status" -eq 0 ]
+	[ "$(prop -t s "$OUT/board.dtb" /axi/pcie@1000110000 status)" = disabled ]
+	[ "$(prop "$OUT/board.dtb" /axi/pcie@1000110000 max-link-speed)" = 3 ]
+	# The same overlay twice, and two that set the same value: no conflict either.
+	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo" "$FIX/axelera-metis.dtbo" "$FIX/by-path.dtbo" \
+		"$FIX/by-path.dtbo"
+	[ "$status" -eq 0 ]
+	[ "$(prop -t s "$OUT/board.dtb" /axi/pcie@1000110000 status)" = okay ]
+}
+
+@test "what the kernel refuses is refused, naming the rule: overlapping fragments, cell counts, a label again" {
+	merge -o "$OUT/board.dtb" "$FIX/overlapping-fragments.dtbo"
+	[ "$status" -eq 1 ]
+	[[ $output == *"overlapping-fragments.dtbo does not apply: fragment@0 and fragment@1 both set /axi/pcie@1000110000 property 'status': the kernel refuses an overlay whose fragments change the same property"* ]]
+	merge -o "$OUT/board.dtb" "$FIX/address-cells.dtbo"
+	[ "$status" -eq 1 ]
+	[[ $output == *"address-cells.dtbo does not apply: fragment@0 changes #address-cells of /: the kernel refuses that"* ]]
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/cruiser-raspberrypi-cm5.dtbo"
+	[ "$status" -eq 1 ]
+	[[ $output == *"cruiser-raspberrypi-cm5.dtbo does not apply: it defines label 'cruiser_poe', which the tree has already: the kernel refuses an overlay that defines a label again"* ]]
+	[ -z "$(ls -A "$OUT")" ]
+	# check --base applies the same rules.
+	run "$SLAMMER" check --base "$FIX/cm5-base.dtbo" "$FIX/overlapping-fragments.dtbo"
+	[ "$status" -eq 1 ]
+	[[ $output == *"FAIL does not apply to $FIX/cm5-base.dtbo: fragment@0 and fragment@1 both set"* ]]
+}
+
+# The CRC-32 of a file as gzip stores it (little-endian, last 8 bytes), in hex.
+crc32() {
+	gzip -c "$1" | tail -c 8 | head -c 4 | od -An -tx4 --endian=little | tr -d ' '
+}
+
+@test "the merged DTB lists its overlays and their digests in /chosen" {
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/axelera-metis.dtbo"
+	[ "$status" -eq 0 ]
+	[ "$(prop "$OUT/board.dtb" /chosen rpi-hardware,overlays)" = "cruiser-raspberrypi-cm5 axelera-metis" ]
+	[ "$(prop -t x "$OUT/board.dtb" /chosen rpi-hardware,overlays-crc32)" = \
+		"$(crc32 "$FIX/cruiser-raspberrypi-cm5.dtbo" | sed 's/^0*//') $(crc32 "$FIX/axelera-metis.dtbo" | sed 's/^0*//')" ]
+	# Merged again onto that result, the list grows.
+	run "$SLAMMER" merge --base "$OUT/board.dtb" -o "$OUT/more.dtb" "$FIX/by-path.dtbo"
+	[ "$status" -eq 0 ]
+	[ "$(prop "$OUT/more.dtb" /chosen rpi-hardware,overlays)" = "cruiser-raspberrypi-cm5 axelera-metis by-path" ]
 }
 
 @test "on failure the old output stays as it was, and no temporary file is left" {
 	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
 	[ "$status" -eq 0 ]
 	cp "$OUT/board.dtb" "$BATS_TEST_TMPDIR/saved.dtb"
-	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo" "$FIX/conflicting.dtbo"
+	merge -o "$OUT/board.dtb" "$FIX/axelera-metis.dtbo" "$FIX/overlapping-fragments.dtbo"
 	[ "$status" -eq 1 ]
 	cmp "$OUT/board.dtb" "$BATS_TEST_TMPDIR/saved.dtb"
 	merge -o "$OUT/board.dtb" "$FIX/not-an-overlay.dtbo"

@@ -106,41 +106,77 @@ static void test_all_target_forms_apply(void **state)
 {
 	char base[BUF], o1[BUF], o2[BUF], o3[BUF], why[256];
 	struct merge *m;
-	size_t earlier, n = make_base(base);
+	size_t n = make_base(base);
 	size_t n1 = make_overlay(o1, BY_LABEL, "pcie1", 0, "okay");
 	size_t n2 = make_overlay(o2, BY_PATH, "/soc/uart@2000", 0, "okay");
 	size_t n3 = make_overlay(o3, BY_PHANDLE, NULL, 1, "okay");
 
 	(void)state;
 	assert_int_equal(merge_open(&m, base, n, why, sizeof(why)), 0);
-	assert_int_equal(merge_add(m, o1, n1, why, sizeof(why), &earlier), 0);
-	assert_int_equal(merge_add(m, o2, n2, why, sizeof(why), &earlier), 0);
+	assert_int_equal(merge_add(m, "o1", o1, n1, why, sizeof(why)), 0);
+	assert_int_equal(merge_add(m, "o2", o2, n2, why, sizeof(why)), 0);
 	/* The same value again from another overlay is no conflict. */
-	assert_int_equal(merge_add(m, o3, n3, why, sizeof(why), &earlier), 0);
+	assert_int_equal(merge_add(m, "o3", o3, n3, why, sizeof(why)), 0);
 	assert_string_equal(status_at(m, "/soc/pcie@1000"), "okay");
 	assert_string_equal(status_at(m, "/soc/uart@2000"), "okay");
 	merge_close(m);
 }
 
-static void test_conflict_is_refused_and_changes_nothing(void **state)
+/* The kernel stacks overlays: a later one may change what an earlier one set. */
+static void test_a_later_overlay_wins(void **state)
 {
-	char base[BUF], o1[BUF], o2[BUF], o3[BUF], why[256], before[BUF];
+	char base[BUF], o1[BUF], o2[BUF], o3[BUF], why[256];
 	struct merge *m;
-	size_t earlier = 99, n = make_base(base), blen;
+	size_t n = make_base(base);
 	size_t n1 = make_overlay(o1, BY_PATH, "/soc/uart@2000", 0, "okay");
 	size_t n2 = make_overlay(o2, BY_LABEL, "pcie1", 0, "okay");
 	size_t n3 = make_overlay(o3, BY_PHANDLE, NULL, 1, "disabled");
-	const void *t;
 
 	(void)state;
 	assert_int_equal(merge_open(&m, base, n, why, sizeof(why)), 0);
-	assert_int_equal(merge_add(m, o1, n1, why, sizeof(why), &earlier), 0);
-	assert_int_equal(merge_add(m, o2, n2, why, sizeof(why), &earlier), 0);
+	assert_int_equal(merge_add(m, "o1", o1, n1, why, sizeof(why)), 0);
+	assert_int_equal(merge_add(m, "o2", o2, n2, why, sizeof(why)), 0);
+	assert_int_equal(merge_add(m, "o3", o3, n3, why, sizeof(why)), 0);
+	assert_string_equal(status_at(m, "/soc/pcie@1000"), "disabled");
+	/* Twice the same: as once. */
+	assert_int_equal(merge_add(m, "o2", o2, n2, why, sizeof(why)), 0);
+	assert_string_equal(status_at(m, "/soc/pcie@1000"), "okay");
+	merge_close(m);
+}
+
+/* Two fragments of one overlay on the same property: the kernel refuses the
+ * overlay, and so does merge, leaving the tree as it was. */
+static void test_overlapping_fragments_are_refused(void **state)
+{
+	char base[BUF], o[BUF], why[256], before[BUF];
+	struct merge *m;
+	size_t n = make_base(base), blen;
+	const void *t;
+
+	(void)state;
+	assert_int_equal(fdt_create(o, BUF), 0);
+	assert_int_equal(fdt_finish_reservemap(o), 0);
+	assert_int_equal(fdt_begin_node(o, ""), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fdt_begin_node(o, i ? "fragment@1" : "fragment@0"), 0);
+		if (i)
+			assert_int_equal(fdt_property_string(o, "target-path", "/soc/pcie@1000"), 0);
+		else
+			assert_int_equal(fdt_property_u32(o, "target", 1), 0);
+		assert_int_equal(fdt_begin_node(o, "__overlay__"), 0);
+		assert_int_equal(fdt_property_string(o, "status", i ? "okay" : "reserved"), 0);
+		assert_int_equal(fdt_end_node(o), 0);
+		assert_int_equal(fdt_end_node(o), 0);
+	}
+	assert_int_equal(fdt_end_node(o), 0);
+	assert_int_equal(fdt_finish(o), 0);
+	assert_int_equal(merge_open(&m, base, n, why, sizeof(why)), 0);
 	t = merge_result(m, &blen);
 	memcpy(before, t, blen);
-	assert_int_equal(merge_add(m, o3, n3, why, sizeof(why), &earlier), -EEXIST);
-	assert_int_equal(earlier, 1);
-	assert_non_null(strstr(why, "/soc/pcie@1000 property 'status'"));
+	assert_int_equal(merge_add(m, "o", o, fdt_totalsize(o), why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "fragment@0 and fragment@1 both set /soc/pcie@1000 property "
+				 "'status': the kernel refuses an overlay whose fragments change the "
+				 "same property");
 	t = merge_result(m, &n);
 	assert_int_equal(n, blen);
 	assert_memory_equal(t, before, blen);
@@ -151,12 +187,12 @@ static void test_a_base_value_may_be_overridden(void **state)
 {
 	char base[BUF], o1[BUF], why[256];
 	struct merge *m;
-	size_t earlier, n = make_base(base);
+	size_t n = make_base(base);
 	size_t n1 = make_overlay(o1, BY_PHANDLE, NULL, 1, "okay");
 
 	(void)state;
 	assert_int_equal(merge_open(&m, base, n, why, sizeof(why)), 0);
-	assert_int_equal(merge_add(m, o1, n1, why, sizeof(why), &earlier), 0);
+	assert_int_equal(merge_add(m, "o1", o1, n1, why, sizeof(why)), 0);
 	merge_close(m);
 }
 
@@ -164,18 +200,18 @@ static void test_unresolved_references_are_named(void **state)
 {
 	char base[BUF], o[BUF], why[256];
 	struct merge *m;
-	size_t earlier, n = make_base(base), no;
+	size_t n = make_base(base), no;
 
 	(void)state;
 	assert_int_equal(merge_open(&m, base, n, why, sizeof(why)), 0);
 	no = make_overlay(o, BY_LABEL, "cruiser_m2", 0, "okay");
-	assert_int_equal(merge_add(m, o, no, why, sizeof(why), &earlier), -EINVAL);
+	assert_int_equal(merge_add(m, "o", o, no, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "label 'cruiser_m2' is not in the base tree");
 	no = make_overlay(o, BY_PATH, "/soc/nope", 0, "okay");
-	assert_int_equal(merge_add(m, o, no, why, sizeof(why), &earlier), -EINVAL);
+	assert_int_equal(merge_add(m, "o", o, no, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "target-path '/soc/nope' is not in the base tree");
 	no = make_overlay(o, BY_PHANDLE, NULL, 0x42, "okay");
-	assert_int_equal(merge_add(m, o, no, why, sizeof(why), &earlier), -EINVAL);
+	assert_int_equal(merge_add(m, "o", o, no, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "fragment@0: target phandle 0x42 is not in the base tree");
 	merge_close(m);
 }
@@ -184,7 +220,7 @@ static void test_same_inputs_same_bytes(void **state)
 {
 	char base[BUF], o1[BUF], o2[BUF], why[256], first[BUF];
 	size_t n = make_base(base), n1 = make_overlay(o1, BY_LABEL, "pcie1", 0, "okay");
-	size_t n2 = make_overlay(o2, BY_PATH, "/soc/uart@2000", 0, "okay"), len = 0, earlier;
+	size_t n2 = make_overlay(o2, BY_PATH, "/soc/uart@2000", 0, "okay"), len = 0;
 
 	(void)state;
 	for (int run = 0; run < 2; run++) {
@@ -193,8 +229,8 @@ static void test_same_inputs_same_bytes(void **state)
 		const void *t;
 
 		assert_int_equal(merge_open(&m, base, n, why, sizeof(why)), 0);
-		assert_int_equal(merge_add(m, o1, n1, why, sizeof(why), &earlier), 0);
-		assert_int_equal(merge_add(m, o2, n2, why, sizeof(why), &earlier), 0);
+		assert_int_equal(merge_add(m, "o1", o1, n1, why, sizeof(why)), 0);
+		assert_int_equal(merge_add(m, "o2", o2, n2, why, sizeof(why)), 0);
 		t = merge_result(m, &l);
 		if (run == 0) {
 			memcpy(first, t, l);
@@ -292,7 +328,7 @@ static void test_out_of_memory(void **state)
 {
 	char base[BUF], o1[BUF], o2[BUF], why[256], before[BUF];
 	size_t n = make_base(base), n1 = make_overlay(o1, BY_LABEL, "pcie1", 0, "okay");
-	size_t n2 = make_overlay(o2, BY_PATH, "/soc/uart@2000", 0, "okay"), earlier, blen, len;
+	size_t n2 = make_overlay(o2, BY_PATH, "/soc/uart@2000", 0, "okay"), blen, len;
 	struct merge *m = NULL;
 	const void *tree;
 	int r;
@@ -309,13 +345,13 @@ static void test_out_of_memory(void **state)
 		assert_string_equal(why, "out of memory");
 		assert_null(m);
 	}
-	assert_int_equal(merge_add(m, o1, n1, why, sizeof(why), &earlier), 0);
+	assert_int_equal(merge_add(m, "o1", o1, n1, why, sizeof(why)), 0);
 	tree = merge_result(m, &blen);
 	memcpy(before, tree, blen);
 	for (int at = 0;; at++) {
 		fail_at = at;
 		memset(why, 'X', sizeof(why));
-		r = merge_add(m, o2, n2, why, sizeof(why), &earlier);
+		r = merge_add(m, "o2", o2, n2, why, sizeof(why));
 		fail_at = -1;
 		if (r == 0)
 			break;
@@ -369,7 +405,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fragment_targets),
 		cmocka_unit_test(test_all_target_forms_apply),
-		cmocka_unit_test(test_conflict_is_refused_and_changes_nothing),
+		cmocka_unit_test(test_a_later_overlay_wins),
+		cmocka_unit_test(test_overlapping_fragments_are_refused),
 		cmocka_unit_test(test_a_base_value_may_be_overridden),
 		cmocka_unit_test(test_unresolved_references_are_named),
 		cmocka_unit_test(test_same_inputs_same_bytes),
