@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <libfdt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,7 +32,33 @@ static int oom(char *why, size_t why_size)
 	return -ENOMEM;
 }
 
-int dt_target(const void *tree, const void *ovl, int frag)
+/* The fragment whose __overlay__ node a target phandle of fragment frag names,
+ * when that phandle is the overlay's own (its __local_fixups__ lists the
+ * target): the Raspberry Pi style, target = <&frag0>. -FDT_ERR_NOTFOUND when it
+ * is not the overlay's own, or names another kind of node. */
+static int own_fragment(const void *ovl, int frag, uint32_t phandle)
+{
+	char path[NAME_MAX + 32];
+	const char *name = fdt_get_name(ovl, frag, NULL);
+	int fix, node;
+
+	if (!name || (size_t)snprintf(path, sizeof(path), "/__local_fixups__/%s", name) >= sizeof(path))
+		return -FDT_ERR_NOTFOUND;
+	fix = fdt_path_offset(ovl, path);
+	if (fix < 0 || !fdt_getprop(ovl, fix, "target", NULL))
+		return -FDT_ERR_NOTFOUND;
+	node = fdt_node_offset_by_phandle(ovl, phandle);
+	name = node >= 0 ? fdt_get_name(ovl, node, NULL) : NULL;
+	if (!name || strcmp(name, "__overlay__") != 0)
+		return -FDT_ERR_NOTFOUND;
+	return fdt_parent_offset(ovl, node);
+}
+
+/* Fragments that target fragments: a few hops at most. */
+#define TARGET_HOPS 4
+
+// NOLINTNEXTLINE(misc-no-recursion)
+static int target_of(const void *tree, const void *ovl, int frag, unsigned hops)
 {
 	struct dtbo_target t;
 	const char *path;
@@ -41,13 +68,24 @@ int dt_target(const void *tree, const void *ovl, int frag)
 		return -FDT_ERR_BADVALUE;
 	if (t.path) /* libfdt takes a path without '/' as an alias and the rest */
 		return fdt_path_offset(tree, t.path);
-	if (t.phandle)
+	if (t.phandle) {
+		int own = own_fragment(ovl, frag, t.phandle);
+
+		if (own >= 0)
+			return own != frag && hops < TARGET_HOPS ? target_of(tree, ovl, own, hops + 1)
+								  : -FDT_ERR_BADPHANDLE;
 		return fdt_node_offset_by_phandle(tree, t.phandle);
+	}
 	symbols = fdt_path_offset(tree, "/__symbols__");
 	if (symbols < 0)
 		return symbols;
 	path = fdt_getprop(tree, symbols, t.label, NULL);
 	return path ? fdt_path_offset(tree, path) : -FDT_ERR_NOTFOUND;
+}
+
+int dt_target(const void *tree, const void *ovl, int frag)
+{
+	return target_of(tree, ovl, frag, 0);
 }
 
 /* libfdt leaves both trees undefined on failure: it works on copies. It needs
@@ -367,7 +405,6 @@ static int kernel_rules(const void *tree, const void *ovl, char *why, size_t why
 		int target = body >= 0 ? dt_target(tree, ovl, frag) : -1;
 		char path[PATH_MAX];
 
-		/* One whose target is a node of the overlay itself is left to libfdt. */
 		if (target < 0 || fdt_get_path(tree, target, path, sizeof(path)) < 0)
 			continue;
 		c.fragment = fdt_get_name(ovl, frag, NULL);
