@@ -221,7 +221,11 @@ _a64_workspace() {
 	for f in /usr/lib/dracut/modules.d/*; do
 		ln -sfn "$f" "$A64_DW/base/modules.d/"
 	done
-	ln -sfn "$REPO/modules.d/95rpi-hardware" "$A64_DW/base/modules.d/95rpi-hardware"
+	# A copy with its links resolved, as make install leaves it: under --sysroot
+	# dracut resolves a link inside the module against the system root, where
+	# the working tree's initramfs/lib is not.
+	rm -rf "$A64_DW/base/modules.d/95rpi-hardware"
+	cp -rL "$REPO/modules.d/95rpi-hardware" "$A64_DW/base/modules.d/95rpi-hardware" || return
 	ln -sfn "$REPO/tests/vm/dracut/99rpihw-vmtest" "$A64_DW/base/modules.d/99rpihw-vmtest"
 	# The system root's layout (Debian 12: /lib not merged into /usr), which
 	# dracut would otherwise take from the build host.

@@ -277,7 +277,7 @@ of_prepare() {
 # refusal. Built from a copy of the working tree with one line changed, cached
 # by the helper's sources. Prints its path.
 of_mutant_helper() {
-	local key dir src=helpers/overlay-slammer/configfs.c
+	local key dir src=helpers/lib/configfs.c
 	key=$( (cd "$REPO" && find helpers -type f -print0 | sort -z | xargs -0 sha256sum) |
 		sha256sum | cut -c1-16)
 	dir=$OF_CACHE/mutant-$key
