@@ -345,7 +345,8 @@ static int walk_node(struct changes *c, const void *tree, int onode, int tnode, 
 }
 
 /* The kernel adds an overlay's labels to the tree's __symbols__ and refuses one
- * that is there already, or any when the tree has no __symbols__. */
+ * that is there already (-EEXIST: the overlay may be in the tree already), or any
+ * when the tree has no __symbols__ (-EINVAL). */
 static int check_labels(const void *tree, const void *ovl, char *why, size_t why_size)
 {
 	int osym = fdt_path_offset(ovl, "/__symbols__"), tsym, prop;
@@ -360,11 +361,13 @@ static int check_labels(const void *tree, const void *ovl, char *why, size_t why
 		const char *label = NULL;
 
 		if (fdt_getprop_by_offset(ovl, prop, &label, NULL) && label &&
-		    fdt_getprop(tree, tsym, label, NULL))
-			return refuse(why, why_size,
-				      "it defines label '%s', which the tree has already: the kernel "
-				      "refuses an overlay that defines a label again",
-				      label);
+		    fdt_getprop(tree, tsym, label, NULL)) {
+			refuse(why, why_size,
+			       "it defines label '%s', which the tree has already: the kernel "
+			       "refuses an overlay that defines a label again",
+			       label);
+			return -EEXIST;
+		}
 	}
 	return 0;
 }

@@ -62,7 +62,9 @@ int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_
  * #size-cells, a label the tree has already, a phandle given to a node that has
  * one; docs/kernel-paths.md). A later overlay may change what an earlier one set,
  * as in the kernel. When it does not apply, why names the label, target or rule;
- * the tree is left as it was (-ENOMEM: "out of memory"). 0 or negative errno. */
+ * the tree is left as it was (-ENOMEM: "out of memory"). 0 or negative errno:
+ * -EEXIST when what the kernel refuses is a label the tree has already, -EINVAL
+ * for the rest. */
 int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t why_size);
 
 /* overlay applied by libfdt alone to a copy of dt, into out (dt_close it): to see

@@ -13,6 +13,7 @@
 #include "context.h"
 #include "dtbo.h"
 #include "fsutil.h"
+#include "livetree.h"
 #include "log.h"
 #include "params.h"
 #include "source.h"
@@ -96,6 +97,7 @@ int merge_add(struct merge *m, const char *name, const void *ovl, size_t len, ch
 {
 	fdt32_t crc = cpu_to_fdt32((uint32_t)blob_crc32(ovl, len));
 	size_t nl = m->p.names_len, dl = m->p.digests_len;
+	char scratch[160];
 	int r;
 
 	if (append((void **)&m->p.names, &m->p.names_len, name, strlen(name) + 1) < 0 ||
@@ -105,7 +107,13 @@ int merge_add(struct merge *m, const char *name, const void *ovl, size_t len, ch
 	} else {
 		r = dt_apply(&m->dt, ovl, len, why, why_size);
 	}
-	if (r < 0) {
+	/* Refused because its labels are there already, and every setting of it is
+	 * in the tree: as the runtime path does with the booted tree, an overlay in
+	 * effect already is not applied again; the user asked for it once. */
+	if (r == -EEXIST && livetree_check(&m->dt, name, ovl, len, scratch, sizeof(scratch),
+					   NULL) == 1)
+		r = 1;
+	if (r != 0) {
 		m->p.names_len = nl;
 		m->p.digests_len = dl;
 	}
@@ -225,7 +233,12 @@ static int add_file(struct merge *m, const char *arg)
 	}
 	overlay_name(file, name, sizeof(name));
 	r = merge_add(m, name, p.data, p.size, why, sizeof(why));
-	if (r == -EINVAL)
+	if (r == 1) {
+		log_info("%s is in the tree already (merged before, or earlier in this list): "
+			 "not applied again", arg);
+		return 0;
+	}
+	if (r == -EINVAL || r == -EEXIST)
 		log_err("%s does not apply: %s", arg, why);
 	else if (r < 0)
 		log_err("%s: %s", arg, r == -ENOMEM ? "out of memory" : strerror(-r));

@@ -17,9 +17,12 @@ int merge_open(struct merge **m, const void *base, size_t len, char *why, size_t
 #define MERGED_CRC32 "rpi-hardware,overlays-crc32"
 
 /* Applies the next overlay (already validated) with dt_apply, the kernel's rules
- * included; a later overlay may change what an earlier one set. On failure the
- * tree is unchanged: -EINVAL with the reason in why (a label, path or phandle the
- * tree so far lacks, or the kernel's rule it breaks), -ENOMEM. */
+ * included; a later overlay may change what an earlier one set. Returns 0, or 1
+ * when the kernel would refuse its labels because it is in effect in the tree
+ * already (livetree_check): it is not applied or listed again, as the runtime
+ * path does not apply it twice. On failure the tree is unchanged, with the reason
+ * in why: -EEXIST (a label the tree has, from something else), -EINVAL (a label,
+ * path or phandle the tree so far lacks, or another kernel rule), -ENOMEM. */
 int merge_add(struct merge *m, const char *name, const void *ovl, size_t len, char *why,
 	      size_t why_size);
 

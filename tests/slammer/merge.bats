@@ -100,9 +100,15 @@ prop() {
 	merge -o "$OUT/board.dtb" "$FIX/address-cells.dtbo"
 	[ "$status" -eq 1 ]
 	[[ $output == *"address-cells.dtbo does not apply: fragment@0 changes #address-cells of /: the kernel refuses that"* ]]
-	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/cruiser-raspberrypi-cm5.dtbo"
+	# Another controller under the Cruiser's label.
+	dtc -q -@ -I dts -O dtb -o "$BATS_TEST_TMPDIR/relabel.dtbo" - <<-'DTS'
+	/dts-v1/;
+	/plugin/;
+	/ { fragment@0 { target = <&uart2>; __overlay__ { cruiser_poe: other-controller { }; }; }; };
+	DTS
+	merge -o "$OUT/board.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$BATS_TEST_TMPDIR/relabel.dtbo"
 	[ "$status" -eq 1 ]
-	[[ $output == *"cruiser-raspberrypi-cm5.dtbo does not apply: it defines label 'cruiser_poe', which the tree has already: the kernel refuses an overlay that defines a label again"* ]]
+	[[ $output == *"relabel.dtbo does not apply: it defines label 'cruiser_poe', which the tree has already: the kernel refuses an overlay that defines a label again"* ]]
 	[ -z "$(ls -A "$OUT")" ]
 	# check --base applies the same rules.
 	run "$SLAMMER" check --base "$FIX/cm5-base.dtbo" "$FIX/overlapping-fragments.dtbo"
@@ -113,6 +119,18 @@ prop() {
 # The CRC-32 of a file as gzip stores it (little-endian, last 8 bytes), in hex.
 crc32() {
 	gzip -c "$1" | tail -c 8 | head -c 4 | od -An -tx4 --endian=little | tr -d ' '
+}
+
+@test "an overlay with labels in effect already, earlier in the list or merged before: as once, not a conflict" {
+	merge -o "$OUT/once.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
+	[ "$status" -eq 0 ]
+	merge -o "$OUT/twice.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo" "$FIX/cruiser-raspberrypi-cm5.dtbo"
+	[ "$status" -eq 0 ]
+	[[ $output == *"cruiser-raspberrypi-cm5.dtbo is in the tree already (merged before, or earlier in this list): not applied again"* ]]
+	cmp "$OUT/once.dtb" "$OUT/twice.dtb"
+	run "$SLAMMER" merge --base "$OUT/once.dtb" -o "$OUT/again.dtb" "$FIX/cruiser-raspberrypi-cm5.dtbo"
+	[ "$status" -eq 0 ]
+	cmp "$OUT/once.dtb" "$OUT/again.dtb"
 }
 
 @test "the merged DTB lists its overlays and their digests in /chosen" {
