@@ -17,11 +17,8 @@ me="build-libkmod"
 dest=${1:?usage: build-libkmod.sh DEST}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-say() { echo "$me: $*"; }
-die() {
-	echo "$me: error: $*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=debian-source.bash
+. "$here/debian-source.bash"
 
 if [[ -f $dest/lib/libkmod.a && -f $dest/include/libkmod.h ]]; then
 	say "$dest/lib/libkmod.a already built"
@@ -33,9 +30,6 @@ for tool in apt-get apt-config dpkg-query dpkg-source autoreconf libtoolize make
 	command -v "$tool" >/dev/null ||
 		die "$tool not found: this builds Debian's kmod source; run scripts/deps.sh (elsewhere build with STATIC=0)"
 done
-
-# shellcheck source-path=SCRIPTDIR source=debian-source.bash
-. "$here/debian-source.bash"
 
 debsrc_lock "$dest"
 if [[ -f $dest/lib/libkmod.a && -f $dest/include/libkmod.h ]]; then
@@ -50,16 +44,6 @@ tmp_h=$dest/include/.libkmod.h.$$
 trap 'rm -rf "$work" "$tmp_a" "$tmp_h"' EXIT
 log=$work/log
 
-# Run one phase with its output kept aside; on failure show the end of it.
-# HINT, when set, says what to do about it.
-step() {
-	local name=$1
-	shift
-	if ! "$@" >"$log" 2>&1 </dev/null; then
-		tail -n 20 "$log" | sed 's/^/    /' >&2
-		die "$name failed${HINT:+; $HINT}"
-	fi
-}
 
 # Vendor fields differ between compilers (x86_64-pc-linux-gnu for clang,
 # x86_64-linux-gnu for gcc); drop them so only a real target change counts as cross.

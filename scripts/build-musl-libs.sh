@@ -24,19 +24,6 @@ me="build-musl-libs"
 dest=${1:?usage: build-musl-libs.sh DEST}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-say() { echo "$me: $*"; }
-die() {
-	echo "$me: error: $*" >&2
-	exit 1
-}
-step() {
-	local name=$1
-	shift
-	if ! "$@" >"$log" 2>&1 </dev/null; then
-		tail -n 20 "$log" | sed 's/^/    /' >&2
-		die "$name failed${HINT:+; $HINT}"
-	fi
-}
 # shellcheck source-path=SCRIPTDIR source=debian-source.bash
 . "$here/debian-source.bash"
 

@@ -18,7 +18,26 @@
 #   debsrc_lock PATH             holds an exclusive lock on PATH.lock until exit
 #
 # The version pins and their suites are in scripts/sources.list.
-# Callers define say, die and step (build-libkmod.sh's style).
+#
+# And the scripts' messages, prefixed with the caller's $me:
+#   say TEXT, die TEXT (exits 1), step NAME CMD...: one phase with its output
+#   kept in the caller's $log; on failure the end of it, and HINT when set.
+
+# shellcheck disable=SC2154 # me and log are the caller's
+say() { echo "$me: $*"; }
+die() {
+	echo "$me: error: $*" >&2
+	exit 1
+}
+step() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2154
+	if ! "$@" >"$log" 2>&1 </dev/null; then
+		tail -n 20 "$log" | sed 's/^/    /' >&2
+		die "$name failed${HINT:+; $HINT}"
+	fi
+}
 
 _debsrc_derive() {
 	local work=$1 list parts f
