@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "text.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -120,4 +121,14 @@ void json_string(FILE *f, const char *s)
 		i += len;
 	}
 	fputc('"', f);
+}
+
+int why_err(int err, char *why, size_t why_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, why_size, fmt, ap);
+	va_end(ap);
+	return err;
 }

@@ -22,3 +22,8 @@ const char *text_show(const char *s, char *out, size_t size);
  * \n and \t, the other control characters as \u00XX, each byte that is not part of well-formed UTF-8 as \ufffd, so the
  * output is valid UTF-8 and valid JSON whatever s holds. */
 void json_string(FILE *f, const char *s);
+
+/* The reason for a failure written into why[0..why_size), cut to fit; returns
+ * err (a negative errno), so that a check and its message are one expression. */
+__attribute__((format(printf, 4, 5)))
+int why_err(int err, char *why, size_t why_size, const char *fmt, ...);

@@ -7,30 +7,13 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
-
-__attribute__((format(printf, 3, 4)))
-static int refuse(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, why_size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int oom(char *why, size_t why_size)
-{
-	snprintf(why, why_size, "out of memory");
-	return -ENOMEM;
-}
 
 /* The fragment whose __overlay__ node a target phandle of fragment frag names,
  * when that phandle is the overlay's own (its __local_fixups__ lists the
@@ -153,9 +136,11 @@ static int explain(const void *tree, const void *ovl, int err, char *why, size_t
 		    dtbo_fragment_target(ovl, node, &t) < 0 || t.label || dt_target(tree, ovl, node) >= 0)
 			continue;
 		if (t.path)
-			return refuse(why, why_size, "target-path '%s' is not in the base tree", t.path);
-		return refuse(why, why_size, "%s: target phandle 0x%x is not in the base tree",
-			      fdt_get_name(ovl, node, NULL), t.phandle);
+			return why_err(-EINVAL, why, why_size,
+				       "target-path '%s' is not in the base tree", t.path);
+		return why_err(-EINVAL, why, why_size,
+			       "%s: target phandle 0x%x is not in the base tree",
+			       fdt_get_name(ovl, node, NULL), t.phandle);
 	}
 	fdt_for_each_property_offset(prop, ovl, fixups) {
 		const char *label = NULL, *path;
@@ -165,14 +150,17 @@ static int explain(const void *tree, const void *ovl, int err, char *why, size_t
 			continue;
 		path = symbols >= 0 ? fdt_getprop(tree, symbols, label, &len) : NULL;
 		if (!path)
-			return refuse(why, why_size, "label '%s' is not in the base tree", label);
+			return why_err(-EINVAL, why, why_size,
+				       "label '%s' is not in the base tree", label);
 		if (len < 2 || path[len - 1] != '\0' || strlen(path) != (size_t)len - 1)
-			return refuse(why, why_size, "label '%s' of the base tree is not a path", label);
+			return why_err(-EINVAL, why, why_size,
+				       "label '%s' of the base tree is not a path", label);
 		if (fdt_path_offset(tree, path) < 0)
-			return refuse(why, why_size, "label '%s' points to a node the tree lacks",
-				      label);
+			return why_err(-EINVAL, why, why_size,
+				       "label '%s' points to a node the tree lacks",
+				       label);
 	}
-	return refuse(why, why_size, "libfdt cannot apply it: %s", fdt_strerror(err));
+	return why_err(-EINVAL, why, why_size, "libfdt cannot apply it: %s", fdt_strerror(err));
 }
 
 /* --- the kernel's rules --------------------------------------------------------- */
@@ -260,16 +248,16 @@ static int dup_error(struct changes *c, int r, const char *path, const char *pro
 		     const char *earlier)
 {
 	if (r == -ENOMEM)
-		return oom(c->why, c->why_size);
+		return why_err(-ENOMEM, c->why, c->why_size, "out of memory");
 	if (*prop)
-		return refuse(c->why, c->why_size,
-			      "%s and %s both set %s property '%s': the kernel refuses an overlay "
-			      "whose fragments change the same property",
-			      earlier, c->fragment, path, prop);
-	return refuse(c->why, c->why_size,
-		      "%s and %s both add node %s: the kernel refuses an overlay whose fragments "
-		      "add the same node",
-		      earlier, c->fragment, path);
+		return why_err(-EINVAL, c->why, c->why_size,
+			       "%s and %s both set %s property '%s': the kernel refuses an overlay "
+			       "whose fragments change the same property",
+			       earlier, c->fragment, path, prop);
+	return why_err(-EINVAL, c->why, c->why_size,
+		       "%s and %s both add node %s: the kernel refuses an overlay whose fragments "
+		       "add the same node",
+		       earlier, c->fragment, path);
 }
 
 /* The kernel keeps #address-cells and #size-cells of a node as they are. */
@@ -284,10 +272,10 @@ static int check_cells(const struct changes *c, const void *tree, int tnode, con
 	have = fdt_getprop(tree, tnode, name, &hlen);
 	if (!have || (hlen == len && memcmp(have, val, (size_t)len) == 0))
 		return 0;
-	return refuse(c->why, c->why_size,
-		      "%s changes %s of %s: the kernel refuses that (the addresses of the nodes "
-		      "below it would change meaning)",
-		      c->fragment, name, path);
+	return why_err(-EINVAL, c->why, c->why_size,
+		       "%s changes %s of %s: the kernel refuses that (the addresses of the nodes "
+		       "below it would change meaning)",
+		       c->fragment, name, path);
 }
 
 /* One node of a fragment, and tnode the node of the tree it lands on (negative:
@@ -300,8 +288,8 @@ static int walk_node(struct changes *c, const void *tree, int onode, int tnode, 
 	int prop, sub, r;
 
 	if (depth > DT_DEPTH_MAX)
-		return refuse(c->why, c->why_size, "nodes nest deeper than %d below %s",
-			      DT_DEPTH_MAX, path);
+		return why_err(-EINVAL, c->why, c->why_size, "nodes nest deeper than %d below %s",
+			       DT_DEPTH_MAX, path);
 	fdt_for_each_property_offset(prop, ovl, onode) {
 		const char *name = NULL, *earlier = NULL;
 		int len = 0;
@@ -324,14 +312,14 @@ static int walk_node(struct changes *c, const void *tree, int onode, int tnode, 
 		int tsub = -1;
 
 		if (!name || child_path(child, sizeof(child), path, name) < 0)
-			return refuse(c->why, c->why_size, "a node path below %s is too long", path);
+			return why_err(-EINVAL, c->why, c->why_size, "a node path below %s is too long", path);
 		if (tnode >= 0)
 			tsub = fdt_subnode_offset(tree, tnode, name);
 		if (tsub >= 0 && fdt_get_phandle(ovl, sub) && fdt_get_phandle(tree, tsub))
-			return refuse(c->why, c->why_size,
-				      "%s gives %s a phandle, which it has already: the kernel refuses "
-				      "that (a label of the overlay on a node of the tree)",
-				      c->fragment, child);
+			return why_err(-EINVAL, c->why, c->why_size,
+				       "%s gives %s a phandle, which it has already: the kernel refuses "
+				       "that (a label of the overlay on a node of the tree)",
+				       c->fragment, child);
 		if (tsub < 0) {
 			r = change_add(c, child, "", &earlier);
 			if (r < 0)
@@ -355,19 +343,18 @@ static int check_labels(const void *tree, const void *ovl, char *why, size_t why
 		return 0;
 	tsym = fdt_path_offset(tree, "/__symbols__");
 	if (tsym < 0)
-		return refuse(why, why_size, "it defines labels (__symbols__) and the tree has none "
-			      "(built without dtc -@): the kernel refuses that");
+		return why_err(-EINVAL, why, why_size,
+			       "it defines labels (__symbols__) and the tree has none "
+			       "(built without dtc -@): the kernel refuses that");
 	fdt_for_each_property_offset(prop, ovl, osym) {
 		const char *label = NULL;
 
 		if (fdt_getprop_by_offset(ovl, prop, &label, NULL) && label &&
-		    fdt_getprop(tree, tsym, label, NULL)) {
-			refuse(why, why_size,
-			       "it defines label '%s', which the tree has already: the kernel "
-			       "refuses an overlay that defines a label again",
-			       label);
-			return -EEXIST;
-		}
+		    fdt_getprop(tree, tsym, label, NULL))
+			return why_err(-EEXIST, why, why_size,
+				       "it defines label '%s', which the tree has already: the "
+				       "kernel refuses an overlay that defines a label again",
+				       label);
 	}
 	return 0;
 }
@@ -402,7 +389,7 @@ static int kernel_rules(const void *tree, const void *ovl, char *why, size_t why
 		;
 	c.slot = calloc(c.cap, sizeof(*c.slot));
 	if (!c.slot)
-		return oom(why, why_size);
+		return why_err(-ENOMEM, why, why_size, "out of memory");
 	fdt_for_each_subnode(frag, ovl, 0) {
 		int body = fdt_subnode_offset(ovl, frag, "__overlay__");
 		int target = body >= 0 ? dt_target(tree, ovl, frag) : -1;
@@ -425,7 +412,7 @@ int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t 
 	int r = apply_copy(dt->fdt, overlay, size, &work);
 
 	if (r == -ENOMEM)
-		return oom(why, why_size);
+		return why_err(-ENOMEM, why, why_size, "out of memory");
 	if (r < 0)
 		return explain(dt->fdt, overlay, r, why, why_size);
 	r = kernel_rules(dt->fdt, overlay, why, why_size);

@@ -3,28 +3,12 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, why_size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int oom(char *why, size_t why_size)
-{
-	snprintf(why, why_size, "out of memory");
-	return -ENOMEM;
-}
+#include "text.h"
 
 static uint32_t align4(uint32_t n)
 {
@@ -63,31 +47,35 @@ static int check_struct_block(const void *blob, struct shape *sh, char *why, siz
 		case FDT_BEGIN_NODE:
 			len = (uint32_t)strnlen(blk + off, size - off);
 			if (len == size - off || align4(len + 1) > size - off)
-				return fail(why, why_size, "node name runs past the structure block");
+				return why_err(-EINVAL, why, why_size,
+					       "node name runs past the structure block");
 			off += align4(len + 1);
 			if (++depth > DT_DEPTH_MAX)
-				return fail(why, why_size,
-					    "nodes nest deeper than %d levels (the kernel's limit)",
-					    DT_DEPTH_MAX);
+				return why_err(-EINVAL, why, why_size,
+					       "nodes nest deeper than %d levels (the kernel's limit)",
+					       DT_DEPTH_MAX);
 			props[depth] = 0;
 			sh->nodes++;
 			break;
 		case FDT_END_NODE:
 			if (depth-- == 0)
-				return fail(why, why_size, "unbalanced end of node");
+				return why_err(-EINVAL, why, why_size, "unbalanced end of node");
 			break;
 		case FDT_PROP:
 			if (size - off < 8)
-				return fail(why, why_size, "property header past the structure block");
+				return why_err(-EINVAL, why, why_size,
+					       "property header past the structure block");
 			len = fdt32_ld((const fdt32_t *)(blk + off));
 			nameoff = fdt32_ld((const fdt32_t *)(blk + off + 4));
 			off += 8;
 			if (len > size - off || align4(len) > size - off)
-				return fail(why, why_size, "property of %u bytes runs past the structure block", len);
+				return why_err(-EINVAL, why, why_size,
+					       "property of %u bytes runs past the structure block", len);
 			if (nameoff >= strings)
-				return fail(why, why_size, "property name outside the strings block");
+				return why_err(-EINVAL, why, why_size,
+					       "property name outside the strings block");
 			if (depth == 0)
-				return fail(why, why_size, "property outside any node");
+				return why_err(-EINVAL, why, why_size, "property outside any node");
 			off += align4(len);
 			sh->props++;
 			if (++props[depth] > sh->most_props)
@@ -97,13 +85,14 @@ static int check_struct_block(const void *blob, struct shape *sh, char *why, siz
 			break;
 		case FDT_END:
 			if (depth != 0)
-				return fail(why, why_size, "structure block ends inside a node");
+				return why_err(-EINVAL, why, why_size,
+					       "structure block ends inside a node");
 			return 0;
 		default:
-			return fail(why, why_size, "unknown structure tag 0x%x", tag);
+			return why_err(-EINVAL, why, why_size, "unknown structure tag 0x%x", tag);
 		}
 	}
-	return fail(why, why_size, "structure block has no end tag");
+	return why_err(-EINVAL, why, why_size, "structure block has no end tag");
 }
 
 static int check_whole(const void *blob, size_t size, struct shape *sh, char *why,
@@ -112,29 +101,31 @@ static int check_whole(const void *blob, size_t size, struct shape *sh, char *wh
 	int r;
 
 	if (size < sizeof(struct fdt_header))
-		return fail(why, why_size, "too short for a device tree header");
+		return why_err(-EINVAL, why, why_size, "too short for a device tree header");
 	if (fdt_magic(blob) != FDT_MAGIC)
-		return fail(why, why_size, "not a device tree blob (bad magic)");
+		return why_err(-EINVAL, why, why_size, "not a device tree blob (bad magic)");
 	r = fdt_check_header(blob);
 	if (r < 0)
-		return fail(why, why_size, "bad header: %s", fdt_strerror(r));
+		return why_err(-EINVAL, why, why_size, "bad header: %s", fdt_strerror(r));
 	/* Older layouts keep full paths as names, and libfdt 1.6's full check can
 	 * follow a NULL name there; dtc has written version 17 for over a decade. */
 	if (fdt_version(blob) < 17)
-		return fail(why, why_size, "device tree version %u: older than 17, the one dtc writes",
-			    fdt_version(blob));
+		return why_err(-EINVAL, why, why_size,
+			       "device tree version %u: older than 17, the one dtc writes",
+			       fdt_version(blob));
 	if (fdt_totalsize(blob) > size) {
-		return fail(why, why_size, "truncated: the header says %u bytes, the file has %zu",
-			    fdt_totalsize(blob), size);
+		return why_err(-EINVAL, why, why_size,
+			       "truncated: the header says %u bytes, the file has %zu",
+			       fdt_totalsize(blob), size);
 	}
 	if (fdt_totalsize(blob) < size)
-		return fail(why, why_size, "trailing bytes after the device tree");
+		return why_err(-EINVAL, why, why_size, "trailing bytes after the device tree");
 	r = check_struct_block(blob, sh, why, why_size);
 	if (r < 0)
 		return r;
 	r = fdt_check_full(blob, size);
 	if (r < 0)
-		return fail(why, why_size, "malformed structure: %s", fdt_strerror(r));
+		return why_err(-EINVAL, why, why_size, "malformed structure: %s", fdt_strerror(r));
 	return 0;
 }
 
@@ -145,15 +136,17 @@ static int check_whole(const void *blob, size_t size, struct shape *sh, char *wh
 static int check_size(const struct shape *sh, char *why, size_t why_size)
 {
 	if (sh->nodes > DTBO_NODES_MAX)
-		return fail(why, why_size, "%u nodes: more than %d, far beyond any real overlay",
-			    sh->nodes, DTBO_NODES_MAX);
+		return why_err(-EINVAL, why, why_size,
+			       "%u nodes: more than %d, far beyond any real overlay",
+			       sh->nodes, DTBO_NODES_MAX);
 	if (sh->most_props > DTBO_NODE_PROPS_MAX)
-		return fail(why, why_size,
-			    "a node with %u properties: more than %d, far beyond any real overlay",
-			    sh->most_props, DTBO_NODE_PROPS_MAX);
+		return why_err(-EINVAL, why, why_size,
+			       "a node with %u properties: more than %d, far beyond any real overlay",
+			       sh->most_props, DTBO_NODE_PROPS_MAX);
 	if (sh->props > DTBO_PROPS_MAX)
-		return fail(why, why_size, "%u properties: more than %d, far beyond any real overlay",
-			    sh->props, DTBO_PROPS_MAX);
+		return why_err(-EINVAL, why, why_size,
+			       "%u properties: more than %d, far beyond any real overlay",
+			       sh->props, DTBO_PROPS_MAX);
 	return 0;
 }
 
@@ -192,19 +185,22 @@ static int check_fixup(const void *blob, const char *label, const char *e, size_
 	c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - e)) : NULL;
 	if (!c1 || !c2 || c1 == e || c2 == c1 + 1 ||
 	    !parse_offset(c2 + 1, n - (size_t)(c2 + 1 - e), &off))
-		return fail(why, why_size, "__fixups__: '%.*s' (label '%s') is not PATH:PROPERTY:OFFSET",
-			    (int)(n < 200 ? n : 200), e, label);
+		return why_err(-EINVAL, why, why_size,
+			       "__fixups__: '%.*s' (label '%s') is not PATH:PROPERTY:OFFSET",
+			       (int)(n < 200 ? n : 200), e, label);
 	node = fdt_path_offset_namelen(blob, e, (int)(c1 - e));
 	if (node < 0)
-		return fail(why, why_size, "__fixups__: label '%s' is used at %.*s, a node the overlay lacks",
-			    label, (int)(c1 - e), e);
+		return why_err(-EINVAL, why, why_size,
+			       "__fixups__: label '%s' is used at %.*s, a node the overlay lacks",
+			       label, (int)(c1 - e), e);
 	if (!fdt_getprop_namelen(blob, node, c1 + 1, (int)(c2 - c1 - 1), &len))
-		return fail(why, why_size, "__fixups__: label '%s' is used in property '%.*s' of %.*s, which it lacks",
-			    label, (int)(c2 - c1 - 1), c1 + 1, (int)(c1 - e), e);
+		return why_err(-EINVAL, why, why_size,
+			       "__fixups__: label '%s' is used in property '%.*s' of %.*s, which it lacks",
+			       label, (int)(c2 - c1 - 1), c1 + 1, (int)(c1 - e), e);
 	if (len < 4 || off > (unsigned long long)len - 4)
-		return fail(why, why_size,
-			    "__fixups__: label '%s' at offset %llu of property '%.*s' of %.*s, which has %d bytes",
-			    label, off, (int)(c2 - c1 - 1), c1 + 1, (int)(c1 - e), e, len);
+		return why_err(-EINVAL, why, why_size,
+			       "__fixups__: label '%s' at offset %llu of property '%.*s' of %.*s, which has %d bytes",
+			       label, off, (int)(c2 - c1 - 1), c1 + 1, (int)(c1 - e), e, len);
 	return 0;
 }
 
@@ -215,21 +211,21 @@ static int check_fixups(const void *blob, char *why, size_t why_size)
 	if (fixups == -FDT_ERR_NOTFOUND)
 		return 0;
 	if (fixups < 0)
-		return fail(why, why_size, "__fixups__: %s", fdt_strerror(fixups));
+		return why_err(-EINVAL, why, why_size, "__fixups__: %s", fdt_strerror(fixups));
 	fdt_for_each_property_offset(prop, blob, fixups) {
 		const char *label = NULL;
 		int len = 0;
 		const char *list = fdt_getprop_by_offset(blob, prop, &label, &len);
 
 		if (!list || !label)
-			return fail(why, why_size, "__fixups__: unreadable property");
+			return why_err(-EINVAL, why, why_size, "__fixups__: unreadable property");
 		for (int o = 0; o < len;) {
 			size_t n = strnlen(list + o, (size_t)(len - o));
 			int r;
 
 			if (n == (size_t)(len - o))
-				return fail(why, why_size,
-					    "__fixups__: the list of label '%s' is not NUL-terminated", label);
+				return why_err(-EINVAL, why, why_size,
+					       "__fixups__: the list of label '%s' is not NUL-terminated", label);
 			r = check_fixup(blob, label, list + o, n, why, why_size);
 			if (r < 0)
 				return r;
@@ -263,22 +259,23 @@ static int check_local_node(const void *blob, int fix, int node, char *why, size
 		const char *offs = fdt_getprop_by_offset(blob, prop, &name, &len);
 
 		if (!offs || !name)
-			return fail(why, why_size, "__local_fixups__: unreadable property");
+			return why_err(-EINVAL, why, why_size,
+				       "__local_fixups__: unreadable property");
 		if (len % 4)
-			return fail(why, why_size,
-				    "__local_fixups__: '%s' of %s is %d bytes, not a list of offsets",
-				    name, twin_path(blob, node, path, sizeof(path)), len);
+			return why_err(-EINVAL, why, why_size,
+				       "__local_fixups__: '%s' of %s is %d bytes, not a list of offsets",
+				       name, twin_path(blob, node, path, sizeof(path)), len);
 		if (!fdt_getprop(blob, node, name, &plen))
-			return fail(why, why_size,
-				    "__local_fixups__ names property '%s' of %s, which it lacks", name,
-				    twin_path(blob, node, path, sizeof(path)));
+			return why_err(-EINVAL, why, why_size,
+				       "__local_fixups__ names property '%s' of %s, which it lacks", name,
+				       twin_path(blob, node, path, sizeof(path)));
 		for (int i = 0; i < len; i += 4) {
 			uint32_t off = fdt32_ld((const fdt32_t *)(offs + i));
 
 			if (plen < 4 || off > (uint32_t)plen - 4)
-				return fail(why, why_size,
-					    "__local_fixups__: offset %u is outside property '%s' of %s, which has %d bytes",
-					    off, name, twin_path(blob, node, path, sizeof(path)), plen);
+				return why_err(-EINVAL, why, why_size,
+					       "__local_fixups__: offset %u is outside property '%s' of %s, which has %d bytes",
+					       off, name, twin_path(blob, node, path, sizeof(path)), plen);
 		}
 	}
 	fdt_for_each_subnode(sub, blob, fix) {
@@ -287,8 +284,9 @@ static int check_local_node(const void *blob, int fix, int node, char *why, size
 
 		twin = name ? fdt_subnode_offset_namelen(blob, node, name, nl) : -FDT_ERR_BADSTRUCTURE;
 		if (twin < 0)
-			return fail(why, why_size, "__local_fixups__ names node %s/%.*s, which the overlay lacks",
-				    twin_path(blob, node, path, sizeof(path)), name ? nl : 0, name ? name : "");
+			return why_err(-EINVAL, why, why_size,
+				       "__local_fixups__ names node %s/%.*s, which the overlay lacks",
+				       twin_path(blob, node, path, sizeof(path)), name ? nl : 0, name ? name : "");
 		r = check_local_node(blob, sub, twin, why, why_size);
 		if (r < 0)
 			return r;
@@ -303,7 +301,7 @@ static int check_local_fixups(const void *blob, char *why, size_t why_size)
 	if (fix == -FDT_ERR_NOTFOUND)
 		return 0;
 	if (fix < 0)
-		return fail(why, why_size, "__local_fixups__: %s", fdt_strerror(fix));
+		return why_err(-EINVAL, why, why_size, "__local_fixups__: %s", fdt_strerror(fix));
 	return check_local_node(blob, fix, 0, why, why_size);
 }
 
@@ -326,19 +324,22 @@ static int check_fragments(const void *blob, struct dtbo_info *info, char *why,
 		if (!active && !dormant)
 			continue;
 		if (active && dormant)
-			return fail(why, why_size, "%s has both an __overlay__ and a __dormant__ node",
-				    name);
+			return why_err(-EINVAL, why, why_size,
+				       "%s has both an __overlay__ and a __dormant__ node",
+				       name);
 		/* libfdt and the kernel take target first, and a phandle is one cell. */
 		if (fdt_getprop(blob, node, "target", &len)) {
 			if (len != (int)sizeof(fdt32_t))
-				return fail(why, why_size, "%s: target is %d bytes, not one phandle",
-					    name, len);
+				return why_err(-EINVAL, why, why_size,
+					       "%s: target is %d bytes, not one phandle",
+					       name, len);
 		} else if ((path = fdt_getprop(blob, node, "target-path", &len))) {
 			if (!is_string(path, len) || len < 2)
-				return fail(why, why_size, "%s: target-path is not a path", name);
+				return why_err(-EINVAL, why, why_size,
+					       "%s: target-path is not a path", name);
 		} else {
-			return fail(why, why_size, "%s has an %s but no target", name,
-				    active ? "__overlay__" : "__dormant__");
+			return why_err(-EINVAL, why, why_size, "%s has an %s but no target", name,
+				       active ? "__overlay__" : "__dormant__");
 		}
 		if (active)
 			info->fragments++;
@@ -346,8 +347,8 @@ static int check_fragments(const void *blob, struct dtbo_info *info, char *why,
 			info->dormant++;
 	}
 	if (info->fragments + info->dormant == 0)
-		return fail(why, why_size,
-			    "not an overlay: no fragment with __overlay__ and a target");
+		return why_err(-EINVAL, why, why_size,
+			       "not an overlay: no fragment with __overlay__ and a target");
 	info->has_fixups = fdt_path_offset(blob, "/__fixups__") >= 0;
 	return 0;
 }
@@ -361,7 +362,7 @@ int dtbo_validate(const void *blob, size_t size, struct dtbo_info *info, char *w
 
 
 	if (size > DTBO_SIZE_MAX)
-		return fail(why, why_size, "larger than the kernel's 1 MiB limit");
+		return why_err(-EINVAL, why, why_size, "larger than the kernel's 1 MiB limit");
 	r = check_whole(blob, size, &sh, why, why_size);
 	if (r == 0)
 		r = check_size(&sh, why, why_size);
@@ -386,13 +387,13 @@ int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_
 	dt->fdt = NULL;
 	dt->size = 0;
 	if (size > DTB_SIZE_MAX)
-		return fail(why, why_size, "larger than 8 MiB");
+		return why_err(-EINVAL, why, why_size, "larger than 8 MiB");
 	r = check_whole(base, size, &sh, why, why_size);
 	if (r < 0)
 		return r;
 	dt->fdt = malloc(size);
 	if (!dt->fdt)
-		return oom(why, why_size);
+		return why_err(-ENOMEM, why, why_size, "out of memory");
 	memcpy(dt->fdt, base, size);
 	dt->size = size;
 	return 0;

@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <libfdt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "text.h"
 
 #define PROP_NAME_MAX 128
 #define LABEL_MAX 256
@@ -45,17 +45,6 @@ static const char LOCAL_FIXUPS[] = "/__local_fixups__";
 static const char SYMBOLS[] = "/__symbols__";
 static const char ACTIVE[] = "__overlay__";
 static const char DORMANT[] = "__dormant__";
-
-__attribute__((format(printf, 4, 5)))
-static int fail(int err, char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, why_size, fmt, ap);
-	va_end(ap);
-	return err;
-}
 
 /* Copies the string src into dst[0..size); false when it does not fit. */
 static bool copy_str(char *dst, size_t size, const char *src)
@@ -166,10 +155,10 @@ struct param_ctx {
 
 static int mangled(const struct param_ctx *c, const char *what)
 {
-	return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-		    "parameter '%s': its __overrides__ entry is mangled (%s); the overlay is "
-		    "broken: rebuild it",
-		    c->name, what);
+	return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+		       "parameter '%s': its __overrides__ entry is mangled (%s); the overlay is "
+		       "broken: rebuild it",
+		       c->name, what);
 }
 
 /* "prop", "prop.4", "prop?", "prop[", each with an optional "=literal". */
@@ -221,10 +210,10 @@ static int parse_spec(const struct param_ctx *c, struct decl *d)
 		p++;
 		break;
 	case '{':
-		return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-			    "parameter '%s': uses a lookup table ('{'), which this helper does "
-			    "not apply; set the value the table would give with another parameter",
-			    c->name);
+		return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+			       "parameter '%s': uses a lookup table ('{'), which this helper does "
+			       "not apply; set the value the table would give with another parameter",
+			       c->name);
 	default:
 		break;
 	}
@@ -470,8 +459,8 @@ static int node_path(const struct param_ctx *c, int node, char *buf, size_t size
 	int r = fdt_get_path(c->fdt, node, buf, (int)size);
 
 	if (r < 0)
-		return fail(r, c->why, c->why_size, "parameter '%s': a target node's path: %s",
-			    c->name, fdt_strerror(r));
+		return why_err(r, c->why, c->why_size, "parameter '%s': a target node's path: %s",
+			       c->name, fdt_strerror(r));
 	return 0;
 }
 
@@ -508,26 +497,26 @@ static int set_int(const struct param_ctx *c, int node, const char *path, const 
 		if ((label || local_fixup_at(c->fdt, c->name, d->cell_at)) && d->width != 4)
 			return mangled(c, "a phandle written to an integer that is not 32 bits");
 	} else if (!parse_number(value, &v) && !parse_word(value, &v)) {
-		return fail(-FDT_ERR_BADVALUE, c->why, c->why_size,
-			    "parameter '%s'='%.64s': not a number; it takes a number from %s "
-			    "(decimal, 0x hex or 0 octal) or y/n, on/off, true/false",
-			    c->name, value, int_range(d->width));
+		return why_err(-FDT_ERR_BADVALUE, c->why, c->why_size,
+			       "parameter '%s'='%.64s': not a number; it takes a number from %s "
+			       "(decimal, 0x hex or 0 octal) or y/n, on/off, true/false",
+			       c->name, value, int_range(d->width));
 	}
 	if (d->width < 8 && v >> (8 * d->width)) {
-		return fail(-FDT_ERR_BADVALUE, c->why, c->why_size,
-			    "parameter '%s'='%.64s': out of range; it takes a number from %s",
-			    c->name, value, int_range(d->width));
+		return why_err(-FDT_ERR_BADVALUE, c->why, c->why_size,
+			       "parameter '%s'='%.64s': out of range; it takes a number from %s",
+			       c->name, value, int_range(d->width));
 	}
 	if (!fdt_getprop(c->fdt, node, d->prop, &len))
-		return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-			    "parameter '%s': its __overrides__ entry points to property '%s' of "
-			    "%s, which the overlay lacks",
-			    c->name, d->prop, path);
+		return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+			       "parameter '%s': its __overrides__ entry points to property '%s' of "
+			       "%s, which the overlay lacks",
+			       c->name, d->prop, path);
 	if (d->off + d->width > (unsigned long)len)
-		return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-			    "parameter '%s': its __overrides__ entry points to bytes %lu to %lu of "
-			    "property '%s' of %s, which has %d",
-			    c->name, d->off, d->off + d->width - 1, d->prop, path, len);
+		return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+			       "parameter '%s': its __overrides__ entry points to bytes %lu to %lu of "
+			       "property '%s' of %s, which has %d",
+			       c->name, d->off, d->off + d->width - 1, d->prop, path, len);
 	for (unsigned i = 0; i < d->width; i++)
 		buf[i] = (uint8_t)(v >> (8 * (d->width - 1 - i)));
 	/* The label, if any, is a string of the blob that moves: copied first. */
@@ -578,13 +567,13 @@ static int set_bytes(const struct param_ctx *c, int node, const char *path,
 		hi = hex_digit(p[0]);
 		lo = hi < 0 ? -1 : hex_digit(p[1]);
 		if (hi < 0 || lo < 0)
-			return fail(-FDT_ERR_BADVALUE, c->why, c->why_size,
-				    "parameter '%s'='%.64s': not a byte string; it takes hex digits "
-				    "in pairs, optionally separated by ':'",
-				    c->name, value);
+			return why_err(-FDT_ERR_BADVALUE, c->why, c->why_size,
+				       "parameter '%s'='%.64s': not a byte string; it takes hex digits "
+				       "in pairs, optionally separated by ':'",
+				       c->name, value);
 		if (n == BYTES_MAX)
-			return fail(-FDT_ERR_BADVALUE, c->why, c->why_size,
-				    "parameter '%s': more than %d bytes", c->name, BYTES_MAX);
+			return why_err(-FDT_ERR_BADVALUE, c->why, c->why_size,
+				       "parameter '%s': more than %d bytes", c->name, BYTES_MAX);
 		bytes[n++] = (uint8_t)(hi << 4 | lo);
 		p += 2;
 	}
@@ -610,10 +599,10 @@ static int set_string(const struct param_ctx *c, int node, const char *path,
 				value = "disabled";
 	}
 	if (strcmp(d->prop, "name") == 0 || strcmp(d->prop, "bootargs") == 0)
-		return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-			    "parameter '%s': sets '%s', which Raspberry Pi's tools treat "
-			    "specially and this helper does not apply",
-			    c->name, d->prop);
+		return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+			       "parameter '%s': sets '%s', which Raspberry Pi's tools treat "
+			       "specially and this helper does not apply",
+			       c->name, d->prop);
 	r = refs_drop(c->fdt, path, d->prop, -1);
 	return r < 0 ? r : fdt_setprop_string(c->fdt, node, d->prop, value);
 }
@@ -625,10 +614,10 @@ static int set_bool(const struct param_ctx *c, int node, const char *path, const
 	int r;
 
 	if (!value_true(value, &on))
-		return fail(-FDT_ERR_BADVALUE, c->why, c->why_size,
-			    "parameter '%s'='%.64s': not a boolean; it takes y/n, on/off, "
-			    "true/false or a number",
-			    c->name, value);
+		return why_err(-FDT_ERR_BADVALUE, c->why, c->why_size,
+			       "parameter '%s'='%.64s': not a boolean; it takes y/n, on/off, "
+			       "true/false or a number",
+			       c->name, value);
 	if (d->kind == K_BOOL_INV)
 		on = !on;
 	r = refs_drop(c->fdt, path, d->prop, -1);
@@ -680,16 +669,16 @@ static int switch_fragments(const struct param_ctx *c, const char *ops, const ch
 		want = op == '+' || (op == '=' && truth) || (op == '!' && !truth);
 		frag = find_fragment(c->fdt, num);
 		if (frag < 0)
-			return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-				    "parameter '%s': its __overrides__ entry switches fragment %lu, "
-				    "which the overlay lacks",
-				    c->name, num);
+			return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+				       "parameter '%s': its __overrides__ entry switches fragment %lu, "
+				       "which the overlay lacks",
+				       c->name, num);
 		on = fdt_subnode_offset(c->fdt, frag, ACTIVE);
 		off = fdt_subnode_offset(c->fdt, frag, DORMANT);
 		if (on < 0 && off < 0)
-			return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-				    "parameter '%s': fragment %lu has neither %s nor %s", c->name,
-				    num, ACTIVE, DORMANT);
+			return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+				       "parameter '%s': fragment %lu has neither %s nor %s", c->name,
+				       num, ACTIVE, DORMANT);
 		/* Both names are 11 bytes: renaming moves nothing. */
 		if (want && on < 0) {
 			int r = fdt_set_name(c->fdt, off, ACTIVE);
@@ -718,17 +707,17 @@ static int apply_decl(const struct param_ctx *c, const struct decl *d, const cha
 
 		snprintf(entry, sizeof(entry), "/__overrides__:%s:%zu", c->name, d->phandle_at);
 		if (d->phandle == 0xffffffff || fixup_label(c->fdt, entry))
-			return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-				    "parameter '%s': changes a node of the base tree, not of the "
-				    "overlay; parameters change only the overlay's own nodes",
-				    c->name);
+			return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+				       "parameter '%s': changes a node of the base tree, not of the "
+				       "overlay; parameters change only the overlay's own nodes",
+				       c->name);
 	}
 	node = fdt_node_offset_by_phandle(c->fdt, d->phandle);
 	if (node < 0)
-		return fail(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
-			    "parameter '%s': its __overrides__ entry points to phandle 0x%x, no node "
-			    "of the overlay",
-			    c->name, d->phandle);
+		return why_err(-FDT_ERR_BADOVERLAY, c->why, c->why_size,
+			       "parameter '%s': its __overrides__ entry points to phandle 0x%x, no node "
+			       "of the overlay",
+			       c->name, d->phandle);
 	r = node_path(c, node, path, sizeof(path));
 	if (r < 0)
 		return r;
@@ -776,11 +765,11 @@ static int unknown_param(const struct param_ctx *c)
 
 	list_params(c->fdt, names, sizeof(names));
 	if (!names[0])
-		return fail(-FDT_ERR_NOTFOUND, c->why, c->why_size,
-			    "parameter '%s': the overlay takes no parameters", c->name);
-	return fail(-FDT_ERR_NOTFOUND, c->why, c->why_size,
-		    "parameter '%s': the overlay has no such parameter; it takes %s", c->name,
-		    names);
+		return why_err(-FDT_ERR_NOTFOUND, c->why, c->why_size,
+			       "parameter '%s': the overlay takes no parameters", c->name);
+	return why_err(-FDT_ERR_NOTFOUND, c->why, c->why_size,
+		       "parameter '%s': the overlay has no such parameter; it takes %s", c->name,
+		       names);
 }
 
 /* Applies one parameter: each of its declarations in turn, on the blob as the
@@ -1069,8 +1058,8 @@ int params_apply(const void *in, void *out, int out_size, const char *params, ch
 		int k = overlay_param_next(&rest, &p, &perr);
 
 		if (k < 0)
-			return fail(-FDT_ERR_BADVALUE, why, why_size, "parameters '%.64s': %s",
-				    params, perr);
+			return why_err(-FDT_ERR_BADVALUE, why, why_size, "parameters '%.64s': %s",
+				       params, perr);
 		if (k == 0)
 			break;
 		r = apply_param(out, &p, why, why_size);
