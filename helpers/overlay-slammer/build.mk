@@ -1,7 +1,7 @@
 # overlay-slammer: the static helper, its unit tests and its installation.
 
 SLAMMER_DIR  := helpers/overlay-slammer
-SLAMMER_SRCS := actions.c atomicfile.c bounded.c check.c context.c dt.c dtbo.c \
+SLAMMER_SRCS := actions.c atomicfile.c bounded.c check.c context.c dt.c dtbo.c dtindex.c \
                 livetree.c log.c merge.c modules.c params.c source.c status.c wait.c
 SLAMMER_OBJS := $(addprefix $(B)/obj/slammer/,$(SLAMMER_SRCS:.c=.o))
 SLAMMER_MAIN := $(B)/obj/slammer/main.o

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtindex.h"
 #include "text.h"
 
 static uint32_t align4(uint32_t n)
@@ -384,8 +385,7 @@ int dt_open(struct dt *dt, const void *base, size_t size, char *why, size_t why_
 	struct shape sh = { 0 };
 	int r;
 
-	dt->fdt = NULL;
-	dt->size = 0;
+	*dt = (struct dt){ 0 };
 	if (size > DTB_SIZE_MAX)
 		return why_err(-EINVAL, why, why_size, "larger than 8 MiB");
 	r = check_whole(base, size, &sh, why, why_size);
@@ -404,16 +404,18 @@ int dt_copy(struct dt *dst, const struct dt *src, char *why, size_t why_size)
 	return dt_open(dst, src->fdt, fdt_totalsize(src->fdt), why, why_size);
 }
 
-bool dt_has_symbols(const struct dt *dt)
+bool dt_has_symbols(struct dt *dt)
 {
-	return fdt_path_offset(dt->fdt, "/__symbols__") >= 0;
+	if (!dt->ix && dt_index_build(dt->fdt, &dt->ix) < 0)
+		return fdt_path_offset(dt->fdt, "/__symbols__") >= 0;
+	return dt_index_symbols(dt->ix) >= 0;
 }
 
 void dt_close(struct dt *dt)
 {
+	dt_index_free(dt->ix);
 	free(dt->fdt);
-	dt->fdt = NULL;
-	dt->size = 0;
+	*dt = (struct dt){ 0 };
 }
 
 int dtbo_fragment_target(const void *ovl, int fragment, struct dtbo_target *t)

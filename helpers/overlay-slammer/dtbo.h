@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct dt_index;
+
 /* The kernel's configfs buffer for a dtbo attribute holds at most 1 MiB. */
 #define DTBO_SIZE_MAX ((size_t)1024 * 1024)
 /* A board's device tree, as read from /sys/firmware/fdt or a .dtb file. */
@@ -50,6 +52,7 @@ int dtbo_fragment_target(const void *ovl, int fragment, struct dtbo_target *t);
 struct dt {
 	void *fdt;
 	size_t size; /* bytes allocated */
+	struct dt_index *ix; /* of fdt, built when first needed (dtindex.h) */
 };
 
 /* Copies the base tree; -EINVAL with a reason if it is not a valid FDT (or nests
@@ -71,15 +74,19 @@ int dt_apply(struct dt *dt, const void *overlay, size_t size, char *why, size_t 
  * what applying it would change. 0, -ENOMEM or a negative libfdt error. */
 int dt_trial(const struct dt *dt, const void *overlay, size_t size, struct dt *out);
 
-/* The node of tree the fragment at offset frag of ovl targets: its target-path
- * (one without '/' through /aliases), its label through tree's __symbols__, or its
- * literal phandle. A negative libfdt error when tree lacks it. */
-int dt_target(const void *tree, const void *ovl, int frag);
+/* The node of dt the fragment at offset frag of ovl targets: its target-path
+ * (one without '/' through /aliases), its label through the tree's __symbols__,
+ * or its literal phandle. A negative libfdt error when the tree lacks it;
+ * -FDT_ERR_NOSPACE when there is no memory to look. */
+int dt_target(const struct dt *dt, const void *ovl, int frag);
+
+/* fdt_get_path of a node of dt. */
+int dt_path(const struct dt *dt, int node, char *buf, int size);
 
 /* A copy of src, to try an overlay on; as dt_open. */
 int dt_copy(struct dt *dst, const struct dt *src, char *why, size_t why_size);
 
-bool dt_has_symbols(const struct dt *dt);
+bool dt_has_symbols(struct dt *dt);
 void dt_close(struct dt *dt);
 
 static inline void dt_closep(struct dt *dt)

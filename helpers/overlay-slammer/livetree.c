@@ -27,7 +27,8 @@
 #define SHOWN_MAX 3
 
 struct compare {
-	const void *before; /* the booted tree */
+	const struct dt *booted;
+	const void *before; /* its tree */
 	const void *after;  /* the same with the overlay applied */
 	const void *ovl;
 	char *why;
@@ -61,7 +62,7 @@ int livetree_read(const struct context *ctx, struct dt *booted, char *why, size_
 	size_t len = 0;
 	int r = context_path(ctx, BOOTED_TREE, path, sizeof(path));
 
-	booted->fdt = NULL;
+	*booted = (struct dt){ 0 };
 	if (r == 0)
 		r = read_file(path, DTB_SIZE_MAX, &buf, &len);
 	if (r == -ENOENT)
@@ -252,12 +253,12 @@ static void compare_fragments(struct compare *c)
 
 		if (body < 0)
 			continue;
-		target = dt_target(c->before, c->ovl, frag);
+		target = dt_target(c->booted, c->ovl, frag);
 		if (target < 0) {
 			missing_target(c, frag);
 			continue;
 		}
-		if (fdt_get_path(c->before, target, path, sizeof(path)) < 0)
+		if (dt_path(c->booted, target, path, sizeof(path)) < 0)
 			continue;
 		atarget = c->after ? fdt_path_offset(c->after, path) : -1;
 		if (atarget >= 0)
@@ -269,7 +270,7 @@ int livetree_check(const struct dt *booted, const char *name, const void *ovl, s
 		   char *why, size_t why_size, unsigned *same)
 {
 	_cleanup_(dt_closep) struct dt after = { 0 };
-	struct compare c = { booted->fdt, NULL, ovl, why, why_size, 0, 0 };
+	struct compare c = { booted, booted->fdt, NULL, ovl, why, why_size, 0, 0 };
 	int in_list = listed(booted->fdt, name, (uint32_t)blob_crc32(ovl, len)), r;
 
 	why[0] = '\0';
@@ -368,7 +369,7 @@ static int node_driver(int devices_fd, const char *path, char *drv, size_t size)
 int livetree_probed(const struct context *ctx, const struct dt *booted, const void *ovl,
 		    char *why, size_t why_size)
 {
-	struct compare c = { booted->fdt, NULL, ovl, why, why_size, 0, 0 };
+	struct compare c = { booted, booted->fdt, NULL, ovl, why, why_size, 0, 0 };
 	_cleanup_(closep) int devices_fd = -1;
 	char path[PATH_MAX];
 	int frag;
@@ -383,8 +384,8 @@ int livetree_probed(const struct context *ctx, const struct dt *booted, const vo
 		int body = fdt_subnode_offset(ovl, frag, "__overlay__"), prop, target;
 		char live[PATH_MAX], drv[NAME_MAX + 1];
 
-		target = body >= 0 ? dt_target(booted->fdt, ovl, frag) : -1;
-		if (target < 0 || fdt_get_path(booted->fdt, target, live, sizeof(live)) < 0)
+		target = body >= 0 ? dt_target(booted, ovl, frag) : -1;
+		if (target < 0 || dt_path(booted, target, live, sizeof(live)) < 0)
 			continue;
 		fdt_for_each_property_offset(prop, ovl, body) {
 			const char *name;

@@ -175,7 +175,7 @@ static int open_base(const char *base, struct merge **m)
 		log_err("%s is not a usable base tree: %s", base, why);
 	else if (r < 0)
 		log_err("%s: %s", base, r == -ENOMEM ? "out of memory" : strerror(-r));
-	else if (fdt_path_offset((*m)->dt.fdt, "/__symbols__") < 0)
+	else if (!dt_has_symbols(&(*m)->dt))
 		log_warn("%s has no __symbols__ node (dtc -@): overlays that use its labels will "
 			 "not apply",
 			 base);

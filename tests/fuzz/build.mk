@@ -8,7 +8,7 @@ FUZZ_BINS    := $(addprefix $(FUZZ_B)/fuzz-,$(FUZZ_NAMES))
 FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -Ihelpers/lib -Ihelpers/overlay-slammer
 
-fuzz_srcs_dtbo     := helpers/overlay-slammer/dtbo.c helpers/overlay-slammer/dt.c helpers/lib/text.c
+fuzz_srcs_dtbo     := helpers/overlay-slammer/dtbo.c helpers/overlay-slammer/dt.c helpers/overlay-slammer/dtindex.c helpers/lib/text.c
 fuzz_srcs_cmdline  := helpers/lib/cmdline.c helpers/lib/config.c helpers/lib/fsutil.c \
                       $(B)/obj/lib/gen/config-defaults.c
 fuzz_srcs_config   := $(fuzz_srcs_cmdline)
