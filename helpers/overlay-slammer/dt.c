@@ -16,20 +16,30 @@
 #include "text.h"
 #include "util.h"
 
-/* The fragment whose __overlay__ node a target phandle of fragment frag names,
- * when that phandle is the overlay's own (its __local_fixups__ lists the
- * target): the Raspberry Pi style, target = <&frag0>. -FDT_ERR_NOTFOUND when it
- * is not the overlay's own, or names another kind of node. */
-static int own_fragment(const void *ovl, int frag, uint32_t phandle)
+/* Whether the overlay's own __local_fixups__ lists fragment frag's target: a
+ * phandle of the overlay, which libfdt adjusts before it looks it up. */
+static bool target_is_local(const void *ovl, int frag)
 {
 	char path[NAME_MAX + 32];
 	const char *name = fdt_get_name(ovl, frag, NULL);
-	int fix, node;
+	int fix;
 
 	if (!name || (size_t)snprintf(path, sizeof(path), "/__local_fixups__/%s", name) >= sizeof(path))
-		return -FDT_ERR_NOTFOUND;
+		return false;
 	fix = fdt_path_offset(ovl, path);
-	if (fix < 0 || !fdt_getprop(ovl, fix, "target", NULL))
+	return fix >= 0 && fdt_getprop(ovl, fix, "target", NULL);
+}
+
+/* The fragment whose __overlay__ node a target phandle of fragment frag names,
+ * when that phandle is the overlay's own: the Raspberry Pi style,
+ * target = <&frag0>. -FDT_ERR_NOTFOUND when it is not the overlay's own, or
+ * names another kind of node. */
+static int own_fragment(const void *ovl, int frag, uint32_t phandle)
+{
+	const char *name;
+	int node;
+
+	if (!target_is_local(ovl, frag))
 		return -FDT_ERR_NOTFOUND;
 	node = fdt_node_offset_by_phandle(ovl, phandle);
 	name = node >= 0 ? fdt_get_name(ovl, node, NULL) : NULL;
@@ -210,20 +220,14 @@ static int retarget(const struct dt_index *ix, void *ovl)
 	int frag;
 
 	fdt_for_each_subnode(frag, ovl, 0) {
-		const char *name = fdt_get_name(ovl, frag, NULL);
 		const fdt32_t *target;
-		char path[PATH_MAX], fix[NAME_MAX + 32];
-		int len = 0, node, fixnode;
+		char path[PATH_MAX];
+		int len = 0, node;
 
-		if (!name || fdt_subnode_offset(ovl, frag, "__overlay__") < 0)
+		if (fdt_subnode_offset(ovl, frag, "__overlay__") < 0)
 			continue;
 		target = fdt_getprop(ovl, frag, "target", &len);
-		if (!target || len != (int)sizeof(*target))
-			continue;
-		if ((size_t)snprintf(fix, sizeof(fix), "/__local_fixups__/%s", name) >= sizeof(fix))
-			return -1;
-		fixnode = fdt_path_offset(ovl, fix);
-		if (fixnode >= 0 && fdt_getprop(ovl, fixnode, "target", NULL))
+		if (!target || len != (int)sizeof(*target) || target_is_local(ovl, frag))
 			continue;
 		node = dt_index_by_phandle(ix, fdt32_ld(target));
 		if (node < 0 || dt_index_node_path(ix, node, path, sizeof(path)) < 0 ||
